@@ -1,0 +1,63 @@
+package analyzer
+
+import (
+	"flag"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+)
+
+// Name is the analyzer's name, also the golangci-lint plugin's name and
+// the word that //nolint comments use.
+const Name = "bidictxlint"
+
+// URL is the README section that explains the bug.
+const URL = "https://github.com/bidictxlint/bidictxlint#the-bug"
+
+const doc = `report RPC streams in errgroup tasks that the group cannot cancel
+
+A client RPC stream (connect-go, grpc-go) is bound to the context it was
+opened with: its Send and Receive take no context. When a stream is
+driven from errgroup tasks and the stream's context is not cancelled when
+the group's context is, a failing task leaves another task blocked in
+Receive and g.Wait() never returns. bidictxlint reports the first
+blocking call on such a stream and suggests cancelling the RPC's context
+with context.AfterFunc(gctx, cancel).`
+
+// Settings configure an analyzer built by New. The zero value turns every
+// optional check off; DefaultSettings returns what the command uses.
+type Settings struct {
+	// GRPC includes grpc-go client streams (default true).
+	GRPC bool `json:"grpc"`
+	// Server reports handler-side streams received inside errgroup
+	// tasks (default true).
+	Server bool `json:"server"`
+}
+
+// DefaultSettings returns the settings of the exported Analyzer.
+func DefaultSettings() Settings {
+	return Settings{GRPC: true, Server: true}
+}
+
+// Analyzer reports client RPC streams driven from errgroup tasks that
+// have no cancellation path from the group's context. It has no global
+// state: its flags write to settings owned by this value alone.
+var Analyzer = New(DefaultSettings())
+
+// New returns an analyzer configured by s. Each call returns an
+// independent analyzer, with its own flags bound to its own copy of s.
+func New(s Settings) *analysis.Analyzer {
+	cfg := new(Settings)
+	*cfg = s
+	a := &analysis.Analyzer{
+		Name:     Name,
+		Doc:      doc,
+		URL:      URL,
+		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, *cfg) },
+	}
+	a.Flags.Init(Name, flag.ExitOnError)
+	a.Flags.BoolVar(&cfg.GRPC, "grpc", cfg.GRPC, "report grpc-go client streams")
+	a.Flags.BoolVar(&cfg.Server, "server", cfg.Server, "report handler-side streams received in errgroup tasks")
+	return a
+}
