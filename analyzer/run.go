@@ -1,5 +1,131 @@
 package analyzer
 
-import "golang.org/x/tools/go/analysis"
+import (
+	"go/ast"
+	"go/types"
+	"slices"
 
-func run(pass *analysis.Pass, s Settings) (any, error) { return nil, nil }
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/passes/inspect"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// checker holds what one pass learns about one package.
+type checker struct {
+	pass    *analysis.Pass
+	info    *types.Info
+	root    inspector.Cursor
+	streams *streamTypes
+	set     Settings
+
+	defs       map[types.Object][]*def
+	groups     map[*def]*group
+	groupList  []*group // groups with tasks, in source order
+	ctxNodes   map[ctxKey]*ctxNode
+	streamRefs map[*def]*streamRef
+	decls      map[*types.Func]*ast.FuncDecl
+}
+
+func run(pass *analysis.Pass, s Settings) (any, error) {
+	if !imports(pass.Pkg, errgroupPath) {
+		return nil, nil // no group can be created here
+	}
+	in, ok := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
+	if !ok || pass.TypesInfo == nil {
+		return nil, nil
+	}
+	c := &checker{
+		pass:       pass,
+		info:       pass.TypesInfo,
+		root:       in.Root(),
+		streams:    newStreamTypes(s.GRPC),
+		set:        s,
+		defs:       make(map[types.Object][]*def),
+		groups:     make(map[*def]*group),
+		ctxNodes:   make(map[ctxKey]*ctxNode),
+		streamRefs: make(map[*def]*streamRef),
+		decls:      make(map[*types.Func]*ast.FuncDecl),
+	}
+	c.collect()
+	for _, g := range c.groupList {
+		c.checkGroup(g)
+	}
+	return nil, nil
+}
+
+// imports reports whether pkg imports path directly. A group must be
+// created in the package for anything to be reported, and creating one
+// names errgroup.
+func imports(pkg *types.Package, path string) bool {
+	if pkg == nil {
+		return false
+	}
+	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == path })
+}
+
+// collect is the one walk of the syntax: it records assignments of the
+// values that matter and the groups' Go calls.
+func (c *checker) collect() {
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil)}
+	for cur := range c.root.Preorder(filter...) {
+		switch n := cur.Node().(type) {
+		case *ast.AssignStmt:
+			c.recordAssign(cur, n)
+		case *ast.ValueSpec:
+			c.recordValueSpec(cur, n)
+		case *ast.CallExpr:
+			c.recordGo(cur, n)
+		}
+	}
+}
+
+// checkGroup reports each client stream that a task of g blocks on with
+// no cancellation path from g (SPEC section 3).
+func (c *checker) checkGroup(g *group) {
+	seen := make(map[any]bool)
+	var firsts []*use
+	for _, task := range g.tasks {
+		for _, u := range c.usesOf(task) {
+			if u.stream.kind.server || seen[u.stream.key] {
+				continue
+			}
+			seen[u.stream.key] = true
+			firsts = append(firsts, u)
+		}
+	}
+	for _, u := range firsts {
+		if c.groupEndsElsewhere(u.stream, g) && !c.cancelled(u.stream, g) {
+			c.report(u, g)
+		}
+	}
+}
+
+// groupEndsElsewhere is rule 3 of SPEC section 3: something other than
+// the stream's task can end the group's work. With several tasks another
+// task can fail; with one, only a cancelled parent can, and only if that
+// parent does not cancel the stream too.
+func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
+	if g.several() {
+		return true
+	}
+	if g.zero() || !s.visible() || neverCancelled(g.parent) {
+		return false
+	}
+	return !derivesFrom(s.ctx, g.parent)
+}
+
+// neverCancelled reports whether n is context.Background() or
+// context.TODO() (or a value derived from one without a cancel step).
+func neverCancelled(n *ctxNode) bool {
+	for ; n != nil; n = n.parent {
+		switch n.step {
+		case stepCancel, stepGroup:
+			return false
+		case stepNoCancel:
+			return true
+		case stepNone:
+			return n.background
+		}
+	}
+	return false
+}

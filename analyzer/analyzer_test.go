@@ -1,0 +1,24 @@
+package analyzer_test
+
+import (
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/bidictxlint/bidictxlint/analyzer"
+)
+
+// testdata is the GOPATH-style tree of fast cases, with stub libraries.
+func testdata(t *testing.T) string {
+	t.Helper()
+	dir, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+func TestStubs(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.Analyzer, "basic")
+}

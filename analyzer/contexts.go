@@ -1,0 +1,227 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+)
+
+// A ctxNode is one context value: what a context expression evaluates to
+// at a given position. Nodes form a forest by derivation (`parent`), so
+// that "derives from the group context" and "is an ancestor reached by
+// cancelable steps only" are walks up the tree.
+type ctxNode struct {
+	name   string       // how the code names it: "ctx", "context.Background()"
+	parent *ctxNode     // the context it was derived from, or nil for a root
+	step   deriveStep   // how it was derived from parent
+	cancel types.Object // the cancel func returned with it, if any
+	cause  bool         // cancel is a CancelCauseFunc
+	def    *def         // the assignment that made it, if it is a variable's
+	group  *group       // the group whose context this is, if any
+
+	background bool // context.Background() or context.TODO(): never cancelled
+}
+
+// A deriveStep is how a context was derived from its parent.
+type deriveStep uint8
+
+const (
+	stepNone     deriveStep = iota // a root: parameter, Background, opaque call
+	stepCancel                     // WithCancel, WithTimeout, WithDeadline and their Cause forms
+	stepValue                      // WithValue: keeps the parent's cancellation
+	stepGroup                      // errgroup.WithContext: the group's context
+	stepNoCancel                   // WithoutCancel: cuts cancellation
+	stepAlias                      // plain copy: ctx2 := ctx
+)
+
+// propagates reports whether cancelling the parent cancels the child.
+func (s deriveStep) propagates() bool { return s != stepNone && s != stepNoCancel }
+
+// ctxKey identifies a context value: a def, a variable on entry (a
+// parameter or a package variable), or an expression evaluated once.
+type ctxKey struct {
+	def  *def
+	obj  types.Object
+	expr ast.Expr
+}
+
+// ctxAt returns the context value of e evaluated at pos.
+func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.Ident:
+		obj := c.info.Uses[x]
+		if obj == nil {
+			obj = c.info.Defs[x]
+		}
+		if obj == nil {
+			return c.opaqueCtx(e)
+		}
+		if d := c.reaching(obj, pos); d != nil {
+			return c.ctxOfDef(d)
+		}
+		return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{name: x.Name} })
+	case *ast.SelectorExpr:
+		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
+			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{name: c.text(x)} })
+		}
+	case *ast.CallExpr:
+		return c.node(ctxKey{expr: x}, func() *ctxNode { return c.derived(x, 0, nil) })
+	}
+	return c.opaqueCtx(e)
+}
+
+func (c *checker) opaqueCtx(e ast.Expr) *ctxNode {
+	return c.node(ctxKey{expr: e}, func() *ctxNode { return &ctxNode{name: c.text(e)} })
+}
+
+// node returns the memoised node for k, making it with mk the first time.
+func (c *checker) node(k ctxKey, mk func() *ctxNode) *ctxNode {
+	if n, ok := c.ctxNodes[k]; ok {
+		return n
+	}
+	c.ctxNodes[k] = nil // a cycle (x = f(x) in a loop) ends at a root
+	n := mk()
+	c.ctxNodes[k] = n
+	return n
+}
+
+// ctxOfDef returns the context value assigned by d.
+func (c *checker) ctxOfDef(d *def) *ctxNode {
+	n := c.node(ctxKey{def: d}, func() *ctxNode {
+		name := c.text(d.lhs)
+		if d.rhs == nil {
+			return &ctxNode{name: name, def: d}
+		}
+		switch rhs := ast.Unparen(d.rhs).(type) {
+		case *ast.CallExpr:
+			n := c.derived(rhs, d.index, d)
+			n.name, n.def = name, d
+			return n
+		case *ast.Ident, *ast.SelectorExpr:
+			if d.index == 0 {
+				return &ctxNode{name: name, def: d, parent: c.ctxAt(rhs, d.stmt.Node().Pos()), step: stepAlias}
+			}
+		}
+		return &ctxNode{name: name, def: d}
+	})
+	if n == nil { // cycle
+		return &ctxNode{name: c.text(d.lhs), def: d}
+	}
+	return n
+}
+
+// derived returns the node for result index of call: a context derived
+// by the context package or by errgroup.WithContext, or a root.
+func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
+	n := &ctxNode{name: c.text(call)}
+	if index != 0 && !(index == 1 && c.isWithContext(call)) {
+		return n
+	}
+	if c.isWithContext(call) {
+		if index == 1 && len(call.Args) == 1 {
+			n.parent, n.step = c.ctxAt(call.Args[0], call.Pos()), stepGroup
+			if d != nil {
+				n.group = c.groupAt(d.stmt)
+			}
+		}
+		return n
+	}
+	fn := funcIn(c.info, call, contextPath)
+	if fn == nil {
+		return n
+	}
+	if name := fn.Name(); name == "Background" || name == "TODO" {
+		n.background = true
+		return n
+	}
+	if len(call.Args) == 0 {
+		return n
+	}
+	switch fn.Name() {
+	case "WithCancel", "WithTimeout", "WithDeadline":
+		n.step = stepCancel
+	case "WithCancelCause", "WithTimeoutCause", "WithDeadlineCause":
+		n.step, n.cause = stepCancel, fn.Name() == "WithCancelCause"
+	case "WithValue":
+		n.step = stepValue
+	case "WithoutCancel":
+		n.step = stepNoCancel
+	default:
+		return n
+	}
+	n.parent = c.ctxAt(call.Args[0], call.Pos())
+	if n.step == stepCancel && d != nil {
+		n.cancel = c.cancelFuncOf(d)
+	}
+	return n
+}
+
+// cancelFuncOf returns the cancel func variable assigned beside the
+// context of d (`ctx, cancel := context.WithCancel(parent)`).
+func (c *checker) cancelFuncOf(d *def) types.Object {
+	var lhs []ast.Expr
+	switch s := d.stmt.Node().(type) {
+	case *ast.AssignStmt:
+		lhs = s.Lhs
+	case *ast.ValueSpec:
+		for _, n := range s.Names {
+			lhs = append(lhs, n)
+		}
+	}
+	if len(lhs) != 2 {
+		return nil
+	}
+	id, ok := ast.Unparen(lhs[1]).(*ast.Ident)
+	if !ok || id.Name == "_" {
+		return nil
+	}
+	return c.info.ObjectOf(id)
+}
+
+func (c *checker) isWithContext(call *ast.CallExpr) bool {
+	fn := funcIn(c.info, call, errgroupPath)
+	return fn != nil && fn.Name() == "WithContext"
+}
+
+// derivesFrom reports whether n is anc or derives from it through steps
+// that propagate cancellation.
+func derivesFrom(n, anc *ctxNode) bool {
+	for ; n != nil; n = n.parent {
+		if n == anc {
+			return true
+		}
+		if !n.step.propagates() {
+			return false
+		}
+	}
+	return false
+}
+
+// underGroup returns the group whose context n derives from, if any.
+func underGroup(n *ctxNode, g *group) bool {
+	for ; n != nil; n = n.parent {
+		if n.group == g {
+			return true
+		}
+		if !n.step.propagates() {
+			return false
+		}
+	}
+	return false
+}
+
+// cancelFuncs returns the cancel funcs that cancel n: its own and those
+// of the ancestors it derives from by cancelable steps only.
+func cancelFuncs(n *ctxNode) []*ctxNode {
+	var out []*ctxNode
+	for ; n != nil; n = n.parent {
+		if n.cancel != nil {
+			out = append(out, n)
+		}
+		if !n.step.propagates() {
+			break
+		}
+	}
+	return out
+}

@@ -1,0 +1,171 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// A def is one assignment to a variable (or to a struct field through a
+// selector) that the analysis may need: a context, a stream, a group, a
+// function value or a value holding a stream. Contexts are tracked by
+// assignment and position, not by variable, because the most common bug
+// reuses the name: `g, ctx := errgroup.WithContext(ctx)` after the stream
+// was opened with the caller's ctx.
+type def struct {
+	obj   types.Object     // the variable or field assigned
+	lhs   ast.Expr         // the assigned expression (identifier or selector)
+	rhs   ast.Expr         // the value, or nil for a zero value (var x T)
+	index int              // which result of a multi-value rhs
+	stmt  inspector.Cursor // the AssignStmt or ValueSpec
+	end   token.Pos        // uses at or after end see this def
+}
+
+// defining reports whether d introduces its variable (`:=` or var) rather
+// than assigning an existing one.
+func (d *def) defining(info *types.Info) bool {
+	id, ok := d.lhs.(*ast.Ident)
+	return ok && info.Defs[id] != nil
+}
+
+// defsOf returns the defs recorded for obj, in source order.
+func (c *checker) defsOf(obj types.Object) []*def { return c.defs[obj] }
+
+// reaching returns the last def of obj that ends before pos, or nil.
+// Textual order stands in for control flow: good enough for the straight
+// line code that opens a stream and starts a group.
+func (c *checker) reaching(obj types.Object, pos token.Pos) *def {
+	ds := c.defs[obj]
+	for i := len(ds) - 1; i >= 0; i-- {
+		if ds[i].end <= pos {
+			return ds[i]
+		}
+	}
+	return nil
+}
+
+// recordAssign records the defs of an assignment statement.
+func (c *checker) recordAssign(cur inspector.Cursor, n *ast.AssignStmt) {
+	if n.Tok != token.DEFINE && n.Tok != token.ASSIGN {
+		return
+	}
+	for i, lhs := range n.Lhs {
+		var rhs ast.Expr
+		index := 0
+		switch {
+		case len(n.Rhs) == len(n.Lhs):
+			rhs = n.Rhs[i]
+		case len(n.Rhs) == 1:
+			rhs, index = n.Rhs[0], i
+		default:
+			continue
+		}
+		c.recordDef(cur, lhs, rhs, index, n.End())
+	}
+}
+
+// recordValueSpec records the defs of a var declaration.
+func (c *checker) recordValueSpec(cur inspector.Cursor, n *ast.ValueSpec) {
+	end := n.End()
+	if p := cur.Parent(); p.Valid() {
+		end = p.Node().End()
+	}
+	for i, name := range n.Names {
+		var rhs ast.Expr
+		index := 0
+		switch {
+		case len(n.Values) == 0:
+		case len(n.Values) == len(n.Names):
+			rhs = n.Values[i]
+		case len(n.Values) == 1:
+			rhs, index = n.Values[0], i
+		default:
+			continue
+		}
+		c.recordDef(cur, name, rhs, index, end)
+	}
+}
+
+func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index int, end token.Pos) {
+	var obj types.Object
+	switch l := ast.Unparen(lhs).(type) {
+	case *ast.Ident:
+		if l.Name == "_" {
+			return
+		}
+		obj = c.info.ObjectOf(l)
+	case *ast.SelectorExpr:
+		if sel := c.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
+			obj = sel.Obj()
+		}
+	}
+	v, ok := obj.(*types.Var)
+	if !ok || !c.tracked(v.Type()) {
+		return
+	}
+	c.defs[obj] = append(c.defs[obj], &def{obj: obj, lhs: lhs, rhs: rhs, index: index, stmt: cur, end: end})
+}
+
+// tracked reports whether values of type t matter to the analysis.
+func (c *checker) tracked(t types.Type) bool {
+	if t == nil {
+		return false
+	}
+	if isContext(t) || isGroupType(t) || c.streams.kind(t).ok() {
+		return true
+	}
+	switch u := t.Underlying().(type) {
+	case *types.Signature:
+		return true // function values: tasks, helpers, cancel funcs
+	case *types.Pointer:
+		if s, ok := u.Elem().Underlying().(*types.Struct); ok {
+			return c.holdsStream(s)
+		}
+	case *types.Struct:
+		return c.holdsStream(u)
+	}
+	return false
+}
+
+// holdsStream reports whether a struct has a field of stream type, so
+// that a task reading `c.stream` can be traced to the stream put there.
+func (c *checker) holdsStream(s *types.Struct) bool {
+	for f := range s.Fields() {
+		if c.streams.kind(f.Type()).ok() {
+			return true
+		}
+	}
+	return false
+}
+
+// isNamed reports whether t (after aliases and one pointer) is the named
+// type pkg.name.
+func isNamed(t types.Type, pkg, name string) bool {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+func isContext(t types.Type) bool {
+	n, ok := types.Unalias(t).(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == contextPath && n.Obj().Name() == "Context"
+}
+
+func isGroupType(t types.Type) bool { return isNamed(t, errgroupPath, "Group") }
+
+// funcIn returns the package-level function or method that call invokes
+// statically when it belongs to package path, or nil.
+func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != path {
+		return nil
+	}
+	return fn
+}
+

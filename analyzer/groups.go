@@ -1,0 +1,171 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// A group is an errgroup.Group whose creation is visible (SPEC section 2).
+type group struct {
+	def    *def          // the creation of the group variable
+	call   *ast.CallExpr // errgroup.WithContext(parent), nil for a zero value
+	gctx   *def          // the group context's def; nil when discarded or zero
+	parent *ctxNode      // the parent context; nil for a zero value
+	tasks  []*goCall     // its Go and TryGo calls, in source order
+}
+
+func (g *group) zero() bool { return g.call == nil }
+
+// name is the group variable's name.
+func (g *group) name() string { return g.def.obj.Name() }
+
+// ctxName is how the code names the group's context.
+func (g *group) ctxName() string {
+	if g.gctx == nil {
+		return "the group's context"
+	}
+	return g.gctx.obj.Name()
+}
+
+// several reports whether the group has several tasks: two or more Go
+// calls, or one inside a loop.
+func (g *group) several() bool {
+	return len(g.tasks) > 1 || (len(g.tasks) == 1 && g.tasks[0].inLoop)
+}
+
+// A goCall is g.Go(f) or g.TryGo(f).
+type goCall struct {
+	call   *ast.CallExpr
+	cur    inspector.Cursor
+	inLoop bool // a loop encloses the call inside the group's function
+}
+
+// groupOf returns the group created by d, or nil if d is not a creation.
+func (c *checker) groupOf(d *def) *group {
+	if g, ok := c.groups[d]; ok {
+		return g
+	}
+	g := c.newGroup(d)
+	c.groups[d] = g
+	return g
+}
+
+func (c *checker) newGroup(d *def) *group {
+	if !isGroupType(d.obj.Type()) {
+		return nil
+	}
+	switch rhs := ast.Unparen(d.rhs).(type) {
+	case nil:
+		if _, ok := d.stmt.Node().(*ast.ValueSpec); ok && !isPointer(d.obj.Type()) {
+			return &group{def: d} // var g errgroup.Group
+		}
+	case *ast.CompositeLit:
+		return &group{def: d} // errgroup.Group{}
+	case *ast.UnaryExpr:
+		if _, ok := ast.Unparen(rhs.X).(*ast.CompositeLit); ok {
+			return &group{def: d} // &errgroup.Group{}
+		}
+	case *ast.CallExpr:
+		if isNew(c.info, rhs) {
+			return &group{def: d} // new(errgroup.Group)
+		}
+		if d.index == 0 && c.isWithContext(rhs) && len(rhs.Args) == 1 {
+			g := &group{def: d, call: rhs}
+			c.groups[d] = g // so that the group context can point back
+			g.parent = c.ctxAt(rhs.Args[0], rhs.Pos())
+			if st, ok := d.stmt.Node().(*ast.AssignStmt); ok && len(st.Lhs) == 2 {
+				g.gctx = c.defAt(st.Lhs[1], d.stmt)
+			}
+			return g
+		}
+	}
+	return nil
+}
+
+// groupAt returns the group created by the statement at stmt.
+func (c *checker) groupAt(stmt inspector.Cursor) *group {
+	st, ok := stmt.Node().(*ast.AssignStmt)
+	if !ok || len(st.Lhs) == 0 {
+		return nil
+	}
+	if d := c.defAt(st.Lhs[0], stmt); d != nil {
+		return c.groupOf(d)
+	}
+	return nil
+}
+
+// defAt returns the def that statement stmt records for lhs.
+func (c *checker) defAt(lhs ast.Expr, stmt inspector.Cursor) *def {
+	id, ok := ast.Unparen(lhs).(*ast.Ident)
+	if !ok || id.Name == "_" {
+		return nil
+	}
+	for _, d := range c.defsOf(c.info.ObjectOf(id)) {
+		if d.stmt == stmt && d.lhs == lhs {
+			return d
+		}
+	}
+	return nil
+}
+
+// recordGo records a g.Go(f) or g.TryGo(f) call on a group variable.
+func (c *checker) recordGo(cur inspector.Cursor, call *ast.CallExpr) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || (sel.Sel.Name != "Go" && sel.Sel.Name != "TryGo") || len(call.Args) != 1 {
+		return
+	}
+	fn := funcIn(c.info, call, errgroupPath)
+	if fn == nil || fn.Name() != sel.Sel.Name {
+		return
+	}
+	id, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return // a group read from a field or returned by a call is not analysed
+	}
+	obj := c.info.Uses[id]
+	if obj == nil {
+		return
+	}
+	d := c.reaching(obj, call.Pos())
+	if d == nil {
+		return // a parameter: the creation is not visible
+	}
+	g := c.groupOf(d)
+	if g == nil {
+		return
+	}
+	if len(g.tasks) == 0 {
+		c.groupList = append(c.groupList, g)
+	}
+	g.tasks = append(g.tasks, &goCall{call: call, cur: cur, inLoop: inLoopBelow(cur, d.stmt)})
+}
+
+// inLoopBelow reports whether a loop encloses cur without enclosing the
+// group's creation: a Go call in a loop starts many tasks.
+func inLoopBelow(cur, creation inspector.Cursor) bool {
+	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil)) {
+		if _, ok := p.Node().(*ast.FuncDecl); ok {
+			return false
+		}
+		if !p.Contains(creation) {
+			return true
+		}
+	}
+	return false
+}
+
+func isNew(info *types.Info, call *ast.CallExpr) bool {
+	id, ok := ast.Unparen(call.Fun).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	b, ok := info.Uses[id].(*types.Builtin)
+	return ok && b.Name() == "new"
+}
+
+func isPointer(t types.Type) bool {
+	_, ok := types.Unalias(t).(*types.Pointer)
+	return ok
+}

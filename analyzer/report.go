@@ -1,0 +1,99 @@
+package analyzer
+
+import (
+	"fmt"
+	"go/ast"
+	"go/types"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// report emits the diagnostic for the first blocking use u of a stream in
+// a task of g.
+func (c *checker) report(u *use, g *group) {
+	d := analysis.Diagnostic{
+		Pos:     u.site.Pos(),
+		End:     u.site.End(),
+		Message: c.message(u, g),
+		URL:     URL,
+	}
+	if s := u.stream; s.def != nil {
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos: s.def.stmt.Node().Pos(), End: s.def.stmt.Node().End(),
+			Message: fmt.Sprintf("stream %s opened here", s.name),
+		})
+	}
+	d.Related = append(d.Related, analysis.RelatedInformation{
+		Pos: g.def.stmt.Node().Pos(), End: g.def.stmt.Node().End(),
+		Message: fmt.Sprintf("group %s created here", g.name()),
+	})
+	if fix := c.fix(u, g); fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{*fix}
+	}
+	c.pass.Report(d)
+}
+
+// message is the one-line diagnostic: the stream, the blocking method,
+// both contexts, and what to do (SPEC section 3).
+func (c *checker) message(u *use, g *group) string {
+	s := u.stream
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s.%s can block forever in an errgroup task", s.name, u.method)
+	if u.via != "" {
+		fmt.Fprintf(&b, " (in %s)", u.via)
+	}
+	b.WriteString(": ")
+	gctx := g.ctxName()
+	named := g.gctx != nil
+	switch {
+	case g.zero() && s.visible():
+		fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and cancel %s with context.AfterFunc(gctx, %s)",
+			g.name(), c.text(s.ctxArg), g.name(), c.text(s.ctxArg), c.cancelName(s))
+	case g.zero():
+		fmt.Fprintf(&b, "group %s has no context and the stream's context is not visible here; create %s with errgroup.WithContext and make the stream's opener cancel it when gctx is done",
+			g.name(), g.name())
+	case !s.visible() && s.kind.lib == connectV2:
+		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; close the stream with context.AfterFunc(%s, func() { _ = %s.Close() })",
+			gctx, orGctx(gctx, named), s.name)
+	case !s.visible():
+		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
+			gctx, orGctx(gctx, named))
+	default:
+		fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", c.text(s.ctxArg), gctx)
+		if !named {
+			b.WriteString("name the group's context and ")
+		}
+		if len(cancelFuncs(s.ctx)) == 0 {
+			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", c.text(s.ctxArg))
+		}
+		fmt.Fprintf(&b, "cancel it with context.AfterFunc(%s, %s)", orGctx(gctx, named), c.cancelName(s))
+	}
+	return b.String()
+}
+
+// cancelName is the name of the cancel func to use in the remedy: the
+// nearest one in scope, else "cancel".
+func (c *checker) cancelName(s *streamRef) string {
+	if s.visible() {
+		if cs := cancelFuncs(s.ctx); len(cs) > 0 {
+			return cs[0].cancel.Name()
+		}
+	}
+	return "cancel"
+}
+
+func orGctx(name string, named bool) string {
+	if named {
+		return name
+	}
+	return "gctx"
+}
+
+// text prints a short expression as written.
+func (c *checker) text(e ast.Expr) string {
+	if e == nil {
+		return ""
+	}
+	return types.ExprString(e)
+}

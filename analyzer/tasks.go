@@ -1,0 +1,468 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// maxDepth is how many calls deep a task is followed into same-package
+// helpers that it hands the stream to.
+const maxDepth = 4
+
+// A frame binds the parameters (and receiver) of a followed helper to the
+// expressions its caller passed, so that a stream named `s` inside the
+// helper is traced back to the variable the task holds.
+type frame struct {
+	binds map[types.Object]binding
+}
+
+type binding struct {
+	expr ast.Expr
+	fr   *frame
+}
+
+// A streamRef is a stream value as the group's function sees it.
+type streamRef struct {
+	kind   streamKind
+	name   string        // how messages name it: "stream", "c.stream"
+	key    any           // identity: the opening def, else the variable or field
+	def    *def          // the def that made it, nil if not visible
+	open   *ast.CallExpr // the call that opened it, nil if not visible
+	ctxArg ast.Expr      // the context argument of open
+	ctx    *ctxNode      // the stream's context, nil if not visible
+}
+
+func (s *streamRef) visible() bool { return s.ctx != nil }
+
+// A use is a blocking call on a stream reached from a task.
+type use struct {
+	stream *streamRef
+	method string
+	call   *ast.CallExpr // the blocking call
+	site   ast.Node      // where to report: the task's own call leading to it
+	via    string        // the helper it was reached through, if any
+	task   *goCall
+}
+
+// taskScan gathers the blocking uses reached from one task.
+type taskScan struct {
+	c       *checker
+	task    *goCall
+	visited map[ast.Node]bool
+	uses    []*use
+}
+
+// usesOf returns the blocking stream calls reached from task, in order.
+func (c *checker) usesOf(task *goCall) []*use {
+	ts := &taskScan{c: c, task: task, visited: make(map[ast.Node]bool)}
+	arg := ast.Unparen(task.call.Args[0])
+	switch f := arg.(type) {
+	case *ast.FuncLit:
+		ts.scanFunc(f, nil, 0, nil, "")
+	case *ast.Ident, *ast.SelectorExpr:
+		if body, fr := c.funcValue(f, nil, task.call.Pos()); body != nil {
+			ts.scanFunc(body, fr, 0, nil, "")
+		}
+	case *ast.CallExpr:
+		// g.Go(c.recv(stream)): a same-package call that returns a literal.
+		decl, fr := c.declOf(f, nil)
+		if decl == nil || decl.Body == nil {
+			break
+		}
+		for _, lit := range returnedLits(decl.Body) {
+			ts.scanFunc(lit, fr, 0, nil, "")
+		}
+	}
+	return ts.uses
+}
+
+// scanFunc scans the body of fn (a *ast.FuncLit or *ast.FuncDecl).
+// site is the task's own call through which fn was reached (nil for the
+// task itself) and via names the helper.
+func (ts *taskScan) scanFunc(fn ast.Node, fr *frame, depth int, site ast.Node, via string) {
+	if fn == nil || ts.visited[fn] {
+		return
+	}
+	ts.visited[fn] = true
+	cur, ok := ts.c.root.FindNode(fn)
+	if !ok {
+		return
+	}
+	for cc := range cur.Preorder((*ast.CallExpr)(nil)) {
+		call := cc.Node().(*ast.CallExpr)
+		here := site
+		if here == nil {
+			here = call
+		}
+		if u := ts.blocking(call, fr); u != nil {
+			u.site, u.via = here, via
+			ts.uses = append(ts.uses, u)
+			continue
+		}
+		if depth+1 >= maxDepth {
+			continue
+		}
+		if body, cfr, name := ts.helper(call, fr); body != nil {
+			if via == "" {
+				via = name
+			}
+			ts.scanFunc(body, cfr, depth+1, here, via)
+		}
+	}
+}
+
+// blocking returns the use if call is a blocking method call on a stream.
+func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	k := ts.c.streams.kind(ts.c.info.TypeOf(sel.X))
+	if !isBlocking(k, sel.Sel.Name) {
+		return nil
+	}
+	if s := ts.c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+		return nil
+	}
+	ref := ts.c.resolveStream(sel.X, fr, call.Pos())
+	if ref == nil {
+		return nil
+	}
+	ref.kind = k
+	return &use{stream: ref, method: sel.Sel.Name, call: call, task: ts.task}
+}
+
+// helper returns the body of a same-package function that call invokes
+// with a stream (as an argument, the receiver, or captured by a local
+// closure), and the frame binding its parameters.
+func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (ast.Node, *frame, string) {
+	c := ts.c
+	// A local closure: it sees the stream it captured.
+	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
+		if v, ok := c.info.Uses[id].(*types.Var); ok {
+			if d := c.reaching(v, call.Pos()); d != nil {
+				if lit, ok := ast.Unparen(d.rhs).(*ast.FuncLit); ok && d.index == 0 {
+					return lit, fr, id.Name
+				}
+			}
+			return nil, nil, ""
+		}
+	}
+	if !c.carriesStream(call) {
+		return nil, nil, ""
+	}
+	decl, cfr := c.declOf(call, fr)
+	if decl == nil || decl.Body == nil {
+		return nil, nil, ""
+	}
+	return decl, cfr, decl.Name.Name
+}
+
+// carriesStream reports whether a call passes a stream, or a value that
+// holds one, as an argument or receiver.
+func (c *checker) carriesStream(call *ast.CallExpr) bool {
+	holds := func(e ast.Expr) bool {
+		t := c.info.TypeOf(e)
+		return t != nil && (c.streams.kind(t).ok() || c.tracked(t) && !isContext(t) && !isGroupType(t) && !isFunc(t))
+	}
+	for _, a := range call.Args {
+		if holds(a) {
+			return true
+		}
+	}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := c.info.Selections[sel]; s != nil && s.Kind() == types.MethodVal {
+			return holds(sel.X)
+		}
+	}
+	return false
+}
+
+func isFunc(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}
+
+// declOf returns the declaration of the same-package function or method
+// that call invokes, and a frame binding its receiver and parameters to
+// the call's expressions.
+func (c *checker) declOf(call *ast.CallExpr, fr *frame) (*ast.FuncDecl, *frame) {
+	decl := c.funcDecl(staticFunc(c.info, call.Fun))
+	if decl == nil {
+		return nil, nil
+	}
+	nf := &frame{binds: make(map[types.Object]binding)}
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && decl.Recv != nil {
+		c.bindFields(nf, decl.Recv, []ast.Expr{sel.X}, fr)
+	}
+	c.bindFields(nf, decl.Type.Params, call.Args, fr)
+	return decl, nf
+}
+
+// funcValue returns the body of the function that a function-valued
+// expression denotes: a local variable holding a literal, a same-package
+// function, or a method value (whose receiver it binds).
+func (c *checker) funcValue(e ast.Expr, fr *frame, pos token.Pos) (ast.Node, *frame) {
+	switch f := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		switch obj := c.info.Uses[f].(type) {
+		case *types.Var:
+			if d := c.reaching(obj, pos); d != nil && d.index == 0 {
+				if lit, ok := ast.Unparen(d.rhs).(*ast.FuncLit); ok {
+					return lit, fr
+				}
+			}
+		case *types.Func:
+			if decl := c.funcDecl(obj); decl != nil {
+				return decl, nil
+			}
+		}
+	case *ast.SelectorExpr:
+		sel := c.info.Selections[f]
+		if sel == nil || sel.Kind() != types.MethodVal {
+			if fn, ok := c.info.Uses[f.Sel].(*types.Func); ok { // pkg.F
+				if decl := c.funcDecl(fn); decl != nil {
+					return decl, nil
+				}
+			}
+			return nil, nil
+		}
+		fn, _ := sel.Obj().(*types.Func)
+		decl := c.funcDecl(fn)
+		if decl == nil || decl.Recv == nil {
+			return nil, nil
+		}
+		nf := &frame{binds: make(map[types.Object]binding)}
+		c.bindFields(nf, decl.Recv, []ast.Expr{f.X}, fr)
+		return decl, nf
+	}
+	return nil, nil
+}
+
+// bindFields binds the names of a parameter list to args.
+func (c *checker) bindFields(nf *frame, fields *ast.FieldList, args []ast.Expr, fr *frame) {
+	if fields == nil {
+		return
+	}
+	i := 0
+	for _, f := range fields.List {
+		if len(f.Names) == 0 {
+			i++
+			continue
+		}
+		for _, name := range f.Names {
+			if i < len(args) {
+				if obj := c.info.Defs[name]; obj != nil {
+					nf.binds[obj] = binding{expr: args[i], fr: fr}
+				}
+			}
+			i++
+		}
+	}
+}
+
+// staticFunc returns the function a call's Fun denotes, or nil.
+func staticFunc(info *types.Info, fun ast.Expr) *types.Func {
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		fn, _ := info.Uses[f].(*types.Func)
+		return fn
+	case *ast.SelectorExpr:
+		if sel := info.Selections[f]; sel != nil {
+			if sel.Kind() != types.MethodVal {
+				return nil
+			}
+			fn, _ := sel.Obj().(*types.Func)
+			return fn
+		}
+		fn, _ := info.Uses[f.Sel].(*types.Func)
+		return fn
+	case *ast.IndexExpr:
+		return staticFunc(info, f.X)
+	case *ast.IndexListExpr:
+		return staticFunc(info, f.X)
+	}
+	return nil
+}
+
+// funcDecl returns the declaration of fn if it is in the package being
+// analysed.
+func (c *checker) funcDecl(fn *types.Func) *ast.FuncDecl {
+	if fn == nil || fn.Pkg() != c.pass.Pkg {
+		return nil
+	}
+	fn = fn.Origin()
+	if d, ok := c.decls[fn]; ok {
+		return d
+	}
+	var decl *ast.FuncDecl
+	if cur, ok := c.root.FindByPos(fn.Pos(), fn.Pos()); ok {
+		for p := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+			if d := p.Node().(*ast.FuncDecl); d.Name.Pos() == fn.Pos() {
+				decl = d
+			}
+			break
+		}
+	}
+	c.decls[fn] = decl
+	return decl
+}
+
+// returnedLits returns the function literals that body returns directly.
+func returnedLits(body *ast.BlockStmt) []*ast.FuncLit {
+	var lits []*ast.FuncLit
+	ast.Inspect(body, func(n ast.Node) bool {
+		switch n := n.(type) {
+		case *ast.FuncLit:
+			return false
+		case *ast.ReturnStmt:
+			for _, r := range n.Results {
+				if lit, ok := ast.Unparen(r).(*ast.FuncLit); ok {
+					lits = append(lits, lit)
+				}
+			}
+		}
+		return true
+	})
+	return lits
+}
+
+// resolveStream traces the stream expression e, seen at pos in frame fr,
+// back to the value the group's function holds.
+func (c *checker) resolveStream(e ast.Expr, fr *frame, pos token.Pos) *streamRef {
+	e = ast.Unparen(e)
+	switch x := e.(type) {
+	case *ast.Ident:
+		obj := c.info.Uses[x]
+		if obj == nil {
+			return nil
+		}
+		if fr != nil {
+			if b, ok := fr.binds[obj]; ok {
+				return c.resolveStream(b.expr, b.fr, b.expr.Pos())
+			}
+		}
+		d := c.reaching(obj, pos)
+		if d == nil {
+			return &streamRef{name: x.Name, key: obj}
+		}
+		return c.streamOfDef(d)
+	case *ast.SelectorExpr:
+		sel := c.info.Selections[x]
+		if sel == nil || sel.Kind() != types.FieldVal {
+			return nil
+		}
+		if v := c.fieldValue(x, fr, pos); v != nil {
+			if ref := c.resolveStream(v.expr, v.fr, v.expr.Pos()); ref != nil {
+				return ref
+			}
+		}
+		return &streamRef{name: c.text(x), key: sel.Obj()}
+	}
+	return nil
+}
+
+// fieldValue finds the value stored in field x.f when x is traced to a
+// local variable built by a composite literal `&T{f: v}` or assigned
+// `x.f = v` before it is used.
+func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *binding {
+	base, bfr, bpos := ast.Unparen(x.X), fr, pos
+	for {
+		id, ok := base.(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		obj := c.info.Uses[id]
+		b, bound := binding{}, false
+		if bfr != nil {
+			b, bound = bfr.binds[obj]
+		}
+		if !bound {
+			break
+		}
+		base, bfr, bpos = ast.Unparen(b.expr), b.fr, b.expr.Pos()
+	}
+	obj := c.info.Uses[base.(*ast.Ident)]
+	field := c.info.Selections[x].Obj()
+	// x.f = v
+	for _, d := range c.defsOf(field) {
+		if d.end > bpos {
+			break
+		}
+		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
+				return &binding{expr: d.rhs}
+			}
+		}
+	}
+	// x := &T{f: v}
+	d := c.reaching(obj, bpos)
+	if d == nil || d.index != 0 {
+		return nil
+	}
+	rhs := ast.Unparen(d.rhs)
+	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		rhs = ast.Unparen(u.X)
+	}
+	lit, ok := rhs.(*ast.CompositeLit)
+	if !ok {
+		return nil
+	}
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if k, ok := kv.Key.(*ast.Ident); ok && c.info.Uses[k] == field {
+				return &binding{expr: kv.Value}
+			}
+		}
+	}
+	return nil
+}
+
+// streamOfDef returns the stream that d assigns, with its opening call
+// and context when they are visible.
+func (c *checker) streamOfDef(d *def) *streamRef {
+	if ref, ok := c.streamRefs[d]; ok {
+		return ref
+	}
+	ref := &streamRef{name: c.text(d.lhs), key: d, def: d}
+	c.streamRefs[d] = ref
+	switch rhs := ast.Unparen(d.rhs).(type) {
+	case *ast.CallExpr:
+		if arg := c.firstContextArg(rhs); arg != nil {
+			ref.open, ref.ctxArg = rhs, arg
+			ref.ctx = c.ctxAt(arg, rhs.Pos())
+		}
+	case *ast.Ident:
+		if d.index == 0 {
+			if src := c.resolveStream(rhs, nil, d.stmt.Node().Pos()); src != nil {
+				c.streamRefs[d] = src
+				return src
+			}
+		}
+	}
+	return ref
+}
+
+// firstContextArg returns the first argument of call whose type is
+// context.Context.
+func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
+	for _, a := range call.Args {
+		if t := c.info.TypeOf(a); t != nil && isContext(t) {
+			return a
+		}
+	}
+	return nil
+}
+
+// enclosingFunc returns the outermost function declaration or literal
+// that encloses cur.
+func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
+	var out inspector.Cursor
+	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		out = p
+	}
+	return out
+}

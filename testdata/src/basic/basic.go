@@ -1,0 +1,71 @@
+package basic
+
+import (
+	"context"
+	"errors"
+
+	"connectrpc.com/connect"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc"
+)
+
+type Msg struct{}
+
+type ChatClient interface {
+	Chat(ctx context.Context) (grpc.BidiStreamingClient[Msg, Msg], error)
+}
+
+// reassigned: the stream is opened with the caller's ctx, then ctx is
+// reassigned to the group's context.
+func reassigned(ctx context.Context, client ChatClient) error {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, ctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when ctx is`
+				return err
+			}
+		}
+	})
+	g.Go(func() error { <-ctx.Done(); return errors.New("boom") })
+	return g.Wait()
+}
+
+// groupFirst: the group comes first and the stream is opened with the
+// group's context: correct.
+func groupFirst(ctx context.Context, client ChatClient) error {
+	g, ctx := errgroup.WithContext(ctx)
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { return errors.New("boom") })
+	return g.Wait()
+}
+
+// afterFunc: the remedy.
+func afterFunc(ctx context.Context, c *connect.Client[Msg, Msg]) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream := c.CallBidiStream(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	context.AfterFunc(gctx, cancel)
+	g.Go(func() error { _, err := stream.Receive(); return err })
+	g.Go(func() error { return stream.Send(&Msg{}) })
+	return g.Wait()
+}
+
+// deferOnly: defer cancel() runs after Wait, too late.
+func deferOnly(ctx context.Context, c *connect.Client[Msg, Msg]) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream := c.CallBidiStream(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := stream.Receive(); return err }) // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; cancel it with context\.AfterFunc\(gctx, cancel\)`
+	g.Go(func() error { <-gctx.Done(); return nil })
+	return g.Wait()
+}
