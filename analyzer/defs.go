@@ -168,4 +168,3 @@ func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
 	}
 	return fn
 }
-

@@ -8,11 +8,15 @@ type Response[T any] struct{ Msg *T }
 
 type Client[Req, Res any] struct{}
 
-func (c *Client[Req, Res]) CallBidiStream(ctx context.Context) *BidiStreamForClient[Req, Res] { return nil }
+func (c *Client[Req, Res]) CallBidiStream(ctx context.Context) *BidiStreamForClient[Req, Res] {
+	return nil
+}
 func (c *Client[Req, Res]) CallServerStream(ctx context.Context, r *Request[Req]) (*ServerStreamForClient[Res], error) {
 	return nil, nil
 }
-func (c *Client[Req, Res]) CallClientStream(ctx context.Context) *ClientStreamForClient[Req, Res] { return nil }
+func (c *Client[Req, Res]) CallClientStream(ctx context.Context) *ClientStreamForClient[Req, Res] {
+	return nil
+}
 
 type BidiStreamForClient[Req, Res any] struct{}
 
@@ -29,7 +33,7 @@ func (s *ServerStreamForClient[Res]) Close() error  { return nil }
 
 type ClientStreamForClient[Req, Res any] struct{}
 
-func (c *ClientStreamForClient[Req, Res]) Send(*Req) error                        { return nil }
+func (c *ClientStreamForClient[Req, Res]) Send(*Req) error                          { return nil }
 func (c *ClientStreamForClient[Req, Res]) CloseAndReceive() (*Response[Res], error) { return nil, nil }
 
 type BidiStream[Req, Res any] struct{}
