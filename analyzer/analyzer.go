@@ -54,6 +54,9 @@ func New(s Settings) *analysis.Analyzer {
 		Doc:      doc,
 		URL:      URL,
 		Requires: []*analysis.Analyzer{inspect.Analyzer},
+		// Editors and golangci-lint analyse packages with type errors;
+		// spots without type information are skipped.
+		RunDespiteErrors: true,
 		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, *cfg) },
 	}
 	a.Flags.Init(Name, flag.ExitOnError)

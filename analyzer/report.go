@@ -21,7 +21,7 @@ func (c *checker) report(u *use, g *group) {
 	if s := u.stream; s.def != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{
 			Pos: s.def.stmt.Node().Pos(), End: s.def.stmt.Node().End(),
-			Message: fmt.Sprintf("stream %s opened here", s.name),
+			Message: fmt.Sprintf("%s opened here", s.name),
 		})
 	}
 	d.Related = append(d.Related, analysis.RelatedInformation{
@@ -59,6 +59,12 @@ func (c *checker) message(u *use, g *group) string {
 	case !s.visible():
 		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
 			gctx, orGctx(gctx, named))
+	case c.text(s.ctxArg) == gctx:
+		fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", gctx, gctx)
+		if len(cancelFuncs(s.ctx)) == 0 {
+			fmt.Fprintf(&b, "derive the stream's context with context.WithCancel and ")
+		}
+		fmt.Fprintf(&b, "cancel it with context.AfterFunc(%s, %s)", gctx, c.cancelName(s))
 	default:
 		fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", c.text(s.ctxArg), gctx)
 		if !named {

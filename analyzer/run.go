@@ -24,6 +24,7 @@ type checker struct {
 	ctxNodes   map[ctxKey]*ctxNode
 	streamRefs map[*def]*streamRef
 	decls      map[*types.Func]*ast.FuncDecl
+	fixes      *fixState
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {

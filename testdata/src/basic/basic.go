@@ -25,7 +25,7 @@ func reassigned(ctx context.Context, client ChatClient) error {
 	g, ctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		for {
-			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when ctx is`
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in an errgroup task: the stream was opened with ctx before ctx became the group.s context`
 				return err
 			}
 		}
