@@ -57,7 +57,7 @@ func New(s Settings) *analysis.Analyzer {
 		// Editors and golangci-lint analyse packages with type errors;
 		// spots without type information are skipped.
 		RunDespiteErrors: true,
-		Run:      func(pass *analysis.Pass) (any, error) { return run(pass, *cfg) },
+		Run:              func(pass *analysis.Pass) (any, error) { return run(pass, *cfg) },
 	}
 	a.Flags.Init(Name, flag.ExitOnError)
 	a.Flags.BoolVar(&cfg.GRPC, "grpc", cfg.GRPC, "report grpc-go client streams")
