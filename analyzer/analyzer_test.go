@@ -22,3 +22,11 @@ func testdata(t *testing.T) string {
 func TestStubs(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.Analyzer, "basic")
 }
+
+// TestFixes applies every suggested fix and compares with the .golden
+// files, one package per shape of SPEC section 5.
+func TestFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.Analyzer,
+		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose",
+		"fiximport", "fixnames", "fixcomments", "fixtwo")
+}

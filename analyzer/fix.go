@@ -24,6 +24,7 @@ type fixState struct {
 	claimed map[*types.Scope]map[string]bool // fresh names taken, per function
 	wraps   map[any]*wrap                    // per stream key
 	gctx    map[*group]*groupEdit            // per group
+	parent  map[*group]bool                  // groups already re-parented on an rpcCtx
 }
 
 // A wrap is `rpcCtx, rpcCancel := context.WithCancel(ctx)` before a stream.
@@ -87,6 +88,7 @@ func (c *checker) newFixer(pos token.Pos) *fixer {
 			claimed: make(map[*types.Scope]map[string]bool),
 			wraps:   make(map[any]*wrap),
 			gctx:    make(map[*group]*groupEdit),
+			parent:  make(map[*group]bool),
 		}
 	}
 	return f
@@ -132,12 +134,53 @@ func (f *fixer) build(s *streamRef, g *group) bool {
 	if !f.scopeReaches(g.def.stmt, stmt) || !f.scopeReaches(s.def.stmt, stmt) {
 		return false
 	}
+	stmt = f.pastErrCheck(stmt)
 	call := cancel + "()"
 	if cause {
 		call = fmt.Sprintf("%s(%s.Cause(%s))", cancel, f.pkgCtx, gctx)
 	}
 	f.insertAfter(stmt, f.wiring(gctx, cancel, call, cause))
 	return true
+}
+
+// pastErrCheck returns the `if err != nil { ... }` that checks the error
+// stmt assigns, if one follows it, so that the wiring goes after it.
+func (f *fixer) pastErrCheck(stmt inspector.Cursor) inspector.Cursor {
+	as, ok := stmt.Node().(*ast.AssignStmt)
+	if !ok {
+		return stmt
+	}
+	next, ok := stmt.NextSibling()
+	if !ok {
+		return stmt
+	}
+	ifs, ok := next.Node().(*ast.IfStmt)
+	if !ok || ifs.Init != nil {
+		return stmt
+	}
+	cond, ok := ifs.Cond.(*ast.BinaryExpr)
+	if !ok || cond.Op != token.NEQ {
+		return stmt
+	}
+	x, ok := cond.X.(*ast.Ident)
+	if !ok || !isNil(f.c.info, cond.Y) {
+		return stmt
+	}
+	for _, l := range as.Lhs {
+		if id, ok := l.(*ast.Ident); ok && id.Name != "_" && f.c.info.ObjectOf(id) == f.c.info.Uses[x] {
+			return next
+		}
+	}
+	return stmt
+}
+
+func isNil(info *types.Info, e ast.Expr) bool {
+	id, ok := ast.Unparen(e).(*ast.Ident)
+	if !ok {
+		return false
+	}
+	_, isNil := info.Uses[id].(*types.Nil)
+	return isNil
 }
 
 // wiring is the statement that cancels the RPC when gctx is done.
@@ -208,10 +251,11 @@ func (f *fixer) wrapStream(s *streamRef, g *group) *wrap {
 		return nil
 	}
 	// Parent the group on rpcCtx too when it shares the stream's context
-	// and is created in the same block; then rpcCtx goes before both.
+	// (or has none yet) and is created in the same block; then rpcCtx goes
+	// before both.
 	at := open
 	reparent := false
-	if !g.zero() && g.parent == s.ctx {
+	if (g.zero() || g.parent == s.ctx) && !st.parent[g] {
 		gs := statementOf(g.def.stmt)
 		if gs.Valid() && gs.Parent() == open.Parent() {
 			reparent = true
@@ -232,7 +276,10 @@ func (f *fixer) wrapStream(s *streamRef, g *group) *wrap {
 	edits = append(edits, f.insertBeforeEdit(at, fmt.Sprintf("%s, %s := %s.WithCancel(%s)", w.ctx, w.cancel, f.pkgCtx, ctxText), "defer "+w.cancel+"()"))
 	edits = append(edits, replace(s.ctxArg, w.ctx))
 	if reparent {
-		edits = append(edits, replace(g.call.Args[0], w.ctx))
+		st.parent[g] = true
+		if !g.zero() {
+			edits = append(edits, replace(g.call.Args[0], w.ctx))
+		} // a zero-value group is created on rpcCtx by groupContext
 	}
 	w.edits = edits
 	st.wraps[s.key] = w
