@@ -30,3 +30,9 @@ func TestFixes(t *testing.T) {
 		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose",
 		"fiximport", "fixnames", "fixcomments", "fixtwo")
 }
+
+// TestGo120 checks shape 5: in a Go 1.20 module the fix starts a watcher
+// goroutine, because context.AfterFunc came in Go 1.21.
+func TestGo120(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(t), "go1.20"), analyzer.Analyzer, "./...")
+}

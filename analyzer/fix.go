@@ -52,6 +52,19 @@ type fixer struct {
 	old    bool // the file's Go version predates context.AfterFunc
 }
 
+// beforeAfterFunc reports whether the file holding pos has a Go version
+// before 1.21, which added context.AfterFunc. An unknown version is
+// taken as current.
+func (c *checker) beforeAfterFunc(pos token.Pos) bool {
+	for _, f := range c.pass.Files {
+		if f.FileStart <= pos && pos <= f.FileEnd {
+			v := c.info.FileVersions[f]
+			return v != "" && version.Compare(v, "go1.21") < 0
+		}
+	}
+	return false
+}
+
 // fix returns the suggested fix for the diagnostic of stream use u in
 // group g (SPEC section 5), or nil when no safe fix exists.
 func (c *checker) fix(u *use, g *group) *analysis.SuggestedFix {
@@ -79,10 +92,7 @@ func (c *checker) newFixer(pos token.Pos) *fixer {
 	if tok == nil {
 		return nil
 	}
-	f := &fixer{c: c, file: file, tok: tok}
-	if v := c.info.FileVersions[file]; v != "" && version.Compare(v, "go1.21") < 0 {
-		f.old = true
-	}
+	f := &fixer{c: c, file: file, tok: tok, old: c.beforeAfterFunc(pos)}
 	if c.fixes == nil {
 		c.fixes = &fixState{
 			claimed: make(map[*types.Scope]map[string]bool),

@@ -44,36 +44,42 @@ func (c *checker) message(u *use, g *group) string {
 		fmt.Fprintf(&b, " (in %s)", u.via)
 	}
 	b.WriteString(": ")
-	gctx := g.ctxName()
-	named := g.gctx != nil
+	gctx, named := g.ctxName(), g.gctx != nil
+	// wire says how to run f when the group's context is done.
+	old := c.beforeAfterFunc(g.def.stmt.Node().Pos())
+	wire := func(f string) string {
+		if old { // Go before 1.21 has no context.AfterFunc
+			return fmt.Sprintf("a goroutine that waits on %s.Done() and calls %s", orGctx(gctx, named), f)
+		}
+		return fmt.Sprintf("context.AfterFunc(%s, %s)", orGctx(gctx, named), f)
+	}
+	ctx := c.text(s.ctxArg)
 	switch {
 	case g.zero() && s.visible():
-		fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and cancel %s with context.AfterFunc(gctx, %s)",
-			g.name(), c.text(s.ctxArg), g.name(), c.text(s.ctxArg), c.cancelName(s))
+		fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and cancel %s with %s",
+			g.name(), ctx, g.name(), ctx, wire(c.cancelName(s)))
 	case g.zero():
 		fmt.Fprintf(&b, "group %s has no context and the stream's context is not visible here; create %s with errgroup.WithContext and make the stream's opener cancel it when gctx is done",
 			g.name(), g.name())
 	case !s.visible() && s.kind.lib == connectV2:
-		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; close the stream with context.AfterFunc(%s, func() { _ = %s.Close() })",
-			gctx, orGctx(gctx, named), s.name)
+		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; close the stream with %s",
+			gctx, wire(fmt.Sprintf("func() { _ = %s.Close() }", s.name)))
 	case !s.visible():
 		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
 			gctx, orGctx(gctx, named))
-	case c.text(s.ctxArg) == gctx:
-		fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", gctx, gctx)
-		if len(cancelFuncs(s.ctx)) == 0 {
-			fmt.Fprintf(&b, "derive the stream's context with context.WithCancel and ")
-		}
-		fmt.Fprintf(&b, "cancel it with context.AfterFunc(%s, %s)", gctx, c.cancelName(s))
 	default:
-		fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", c.text(s.ctxArg), gctx)
+		if ctx == gctx {
+			fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", ctx, gctx)
+		} else {
+			fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", ctx, gctx)
+		}
 		if !named {
 			b.WriteString("name the group's context and ")
 		}
 		if len(cancelFuncs(s.ctx)) == 0 {
-			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", c.text(s.ctxArg))
+			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", ctx)
 		}
-		fmt.Fprintf(&b, "cancel it with context.AfterFunc(%s, %s)", orGctx(gctx, named), c.cancelName(s))
+		fmt.Fprintf(&b, "cancel it with %s", wire(c.cancelName(s)))
 	}
 	return b.String()
 }
