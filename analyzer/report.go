@@ -34,6 +34,28 @@ func (c *checker) report(u *use, g *group) {
 	c.pass.Report(d)
 }
 
+// reportServer emits the diagnostic for a handler stream received in a
+// task of g (SPEC section 7). There is no automatic fix: the handler must
+// be restructured.
+func (c *checker) reportServer(u *use, g *group) {
+	via := ""
+	if u.via != "" {
+		via = " (in " + u.via + ")"
+	}
+	c.pass.Report(analysis.Diagnostic{
+		Pos: u.site.Pos(),
+		End: u.site.End(),
+		Message: fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
+			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",
+			u.stream.name, u.method, via, g.name(), orGctx(g.ctxName(), g.gctx != nil)),
+		URL: URL,
+		Related: []analysis.RelatedInformation{{
+			Pos: g.def.stmt.Node().Pos(), End: g.def.stmt.Node().End(),
+			Message: fmt.Sprintf("group %s created here", g.name()),
+		}},
+	})
+}
+
 // message is the one-line diagnostic: the stream, the blocking method,
 // both contexts, and what to do (SPEC section 3).
 func (c *checker) message(u *use, g *group) string {

@@ -80,25 +80,56 @@ func (c *checker) collect() {
 	}
 }
 
-// checkGroup reports each client stream that a task of g blocks on with
-// no cancellation path from g (SPEC section 3).
+// checkGroup reports each stream that a task of g blocks on and that the
+// group cannot free: client streams with no cancellation path from g
+// (SPEC section 3) and handler streams received in a task (section 7).
 func (c *checker) checkGroup(g *group) {
 	seen := make(map[any]bool)
-	var firsts []*use
 	for _, task := range g.tasks {
 		for _, u := range c.usesOf(task) {
-			if u.stream.kind.server || seen[u.stream.key] {
-				continue
+			if seen[u.stream.key] {
+				continue // one diagnostic per (stream, group), at the first use
 			}
 			seen[u.stream.key] = true
-			firsts = append(firsts, u)
+			switch {
+			case !u.stream.kind.server:
+				if c.groupEndsElsewhere(u.stream, g) && !c.cancelled(u.stream, g) {
+					c.report(u, g)
+				}
+			case c.set.Server:
+				if g.several() && c.waits(g) {
+					c.reportServer(u, g)
+				}
+			}
 		}
 	}
-	for _, u := range firsts {
-		if c.groupEndsElsewhere(u.stream, g) && !c.cancelled(u.stream, g) {
-			c.report(u, g)
+}
+
+// waits reports whether the function that creates g waits for it in its
+// own body before returning: only then does a blocked receive hold the
+// handler.
+func (c *checker) waits(g *group) bool {
+	fn := innermostFunc(g.def.stmt)
+	if !fn.Valid() {
+		return false
+	}
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || sel.Sel.Name != "Wait" {
+			continue
+		}
+		if f := funcIn(c.info, call, errgroupPath); f == nil {
+			continue
+		}
+		if innermostFunc(cur) != fn {
+			continue // waited on by a goroutine, not by the handler
+		}
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.def {
+			return true
 		}
 	}
+	return false
 }
 
 // groupEndsElsewhere is rule 3 of SPEC section 3: something other than

@@ -466,3 +466,12 @@ func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
 	}
 	return out
 }
+
+// innermostFunc returns the function declaration or literal that most
+// closely encloses cur.
+func innermostFunc(cur inspector.Cursor) inspector.Cursor {
+	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return p
+	}
+	return inspector.Cursor{}
+}

@@ -22,3 +22,11 @@ func (s ChatServiceChatClientStream) Send(m *Msg) error      { return s.stream.S
 func (s ChatServiceChatClientStream) CloseSend() error       { return s.stream.CloseSend() }
 func (s ChatServiceChatClientStream) Receive() (*Msg, error) { return nil, s.stream.Receive(nil) }
 func (s ChatServiceChatClientStream) Close() error           { return s.stream.Close() }
+
+// ChatServiceChatServerStream is the handler side of Chat.
+type ChatServiceChatServerStream struct {
+	stream connect.ServerStream
+}
+
+func (s ChatServiceChatServerStream) Receive() (*Msg, error) { return nil, s.stream.Receive(nil) }
+func (s ChatServiceChatServerStream) Send(m *Msg) error      { return s.stream.Send(m) }
