@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 	"golang.org/x/tools/go/types/typeutil"
 )
@@ -20,6 +21,7 @@ type def struct {
 	lhs   ast.Expr         // the assigned expression (identifier or selector)
 	rhs   ast.Expr         // the value, or nil for a zero value (var x T)
 	index int              // which result of a multi-value rhs
+	rhsAt int              // index of rhs among the statement's values
 	stmt  inspector.Cursor // the AssignStmt or ValueSpec
 	end   token.Pos        // uses at or after end see this def
 }
@@ -29,6 +31,20 @@ type def struct {
 func (d *def) defining(info *types.Info) bool {
 	id, ok := d.lhs.(*ast.Ident)
 	return ok && info.Defs[id] != nil
+}
+
+// rhsCursor returns the cursor of d's value, or an invalid cursor.
+func (d *def) rhsCursor() inspector.Cursor {
+	if d.rhs == nil {
+		return inspector.Cursor{}
+	}
+	switch d.stmt.Node().(type) {
+	case *ast.AssignStmt:
+		return d.stmt.ChildAt(edge.AssignStmt_Rhs, d.rhsAt)
+	case *ast.ValueSpec:
+		return d.stmt.ChildAt(edge.ValueSpec_Values, d.rhsAt)
+	}
+	return inspector.Cursor{}
 }
 
 // defsOf returns the defs recorded for obj, in source order.
@@ -63,7 +79,7 @@ func (c *checker) recordAssign(cur inspector.Cursor, n *ast.AssignStmt) {
 		default:
 			continue
 		}
-		c.recordDef(cur, lhs, rhs, index, n.End())
+		c.recordDef(cur, lhs, rhs, index, i-index, n.End())
 	}
 }
 
@@ -85,11 +101,11 @@ func (c *checker) recordValueSpec(cur inspector.Cursor, n *ast.ValueSpec) {
 		default:
 			continue
 		}
-		c.recordDef(cur, name, rhs, index, end)
+		c.recordDef(cur, name, rhs, index, i-index, end)
 	}
 }
 
-func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index int, end token.Pos) {
+func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos) {
 	var obj types.Object
 	switch l := ast.Unparen(lhs).(type) {
 	case *ast.Ident:
@@ -106,7 +122,7 @@ func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index int, 
 	if !ok || !c.tracked(v.Type()) {
 		return
 	}
-	c.defs[obj] = append(c.defs[obj], &def{obj: obj, lhs: lhs, rhs: rhs, index: index, stmt: cur, end: end})
+	c.defs[obj] = append(c.defs[obj], &def{obj: obj, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end})
 }
 
 // tracked reports whether values of type t matter to the analysis.

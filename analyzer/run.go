@@ -23,7 +23,7 @@ type checker struct {
 	groupList  []*group // groups with tasks, in source order
 	ctxNodes   map[ctxKey]*ctxNode
 	streamRefs map[*def]*streamRef
-	decls      map[*types.Func]*ast.FuncDecl
+	decls      map[*types.Func]inspector.Cursor
 	fixes      *fixState
 }
 
@@ -45,7 +45,7 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		groups:     make(map[*def]*group),
 		ctxNodes:   make(map[ctxKey]*ctxNode),
 		streamRefs: make(map[*def]*streamRef),
-		decls:      make(map[*types.Func]*ast.FuncDecl),
+		decls:      make(map[*types.Func]inspector.Cursor),
 	}
 	c.collect()
 	for _, g := range c.groupList {
@@ -67,7 +67,7 @@ func imports(pkg *types.Package, path string) bool {
 // collect is the one walk of the syntax: it records assignments of the
 // values that matter and the groups' Go calls.
 func (c *checker) collect() {
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.FuncDecl)(nil)}
 	for cur := range c.root.Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
@@ -76,6 +76,10 @@ func (c *checker) collect() {
 			c.recordValueSpec(cur, n)
 		case *ast.CallExpr:
 			c.recordGo(cur, n)
+		case *ast.FuncDecl:
+			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+				c.decls[fn] = cur
+			}
 		}
 	}
 }

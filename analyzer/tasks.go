@@ -4,7 +4,9 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"iter"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -58,40 +60,36 @@ type taskScan struct {
 // usesOf returns the blocking stream calls reached from task, in order.
 func (c *checker) usesOf(task *goCall) []*use {
 	ts := &taskScan{c: c, task: task, visited: make(map[ast.Node]bool)}
-	arg := ast.Unparen(task.call.Args[0])
-	switch f := arg.(type) {
+	arg := unparen(task.cur.ChildAt(edge.CallExpr_Args, 0))
+	switch f := arg.Node().(type) {
 	case *ast.FuncLit:
-		ts.scanFunc(f, nil, 0, nil, "")
+		ts.scanFunc(arg, nil, 0, nil, "")
 	case *ast.Ident, *ast.SelectorExpr:
-		if body, fr := c.funcValue(f, nil, task.call.Pos()); body != nil {
-			ts.scanFunc(body, fr, 0, nil, "")
+		if fn, fr := c.funcValue(f.(ast.Expr), nil, task.call.Pos()); fn.Valid() {
+			ts.scanFunc(fn, fr, 0, nil, "")
 		}
 	case *ast.CallExpr:
 		// g.Go(c.recv(stream)): a same-package call that returns a literal.
 		decl, fr := c.declOf(f, nil)
-		if decl == nil || decl.Body == nil {
+		if !decl.Valid() {
 			break
 		}
-		for _, lit := range returnedLits(decl.Body) {
+		for lit := range returnedLits(decl) {
 			ts.scanFunc(lit, fr, 0, nil, "")
 		}
 	}
 	return ts.uses
 }
 
-// scanFunc scans the body of fn (a *ast.FuncLit or *ast.FuncDecl).
-// site is the task's own call through which fn was reached (nil for the
-// task itself) and via names the helper.
-func (ts *taskScan) scanFunc(fn ast.Node, fr *frame, depth int, site ast.Node, via string) {
-	if fn == nil || ts.visited[fn] {
+// scanFunc scans the function (literal or declaration) at fn. site is
+// the task's own call through which fn was reached (nil for the task
+// itself) and via names the helper.
+func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast.Node, via string) {
+	if !fn.Valid() || ts.visited[fn.Node()] {
 		return
 	}
-	ts.visited[fn] = true
-	cur, ok := ts.c.root.FindNode(fn)
-	if !ok {
-		return
-	}
-	for cc := range cur.Preorder((*ast.CallExpr)(nil)) {
+	ts.visited[fn.Node()] = true
+	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cc.Node().(*ast.CallExpr)
 		here := site
 		if here == nil {
@@ -105,11 +103,12 @@ func (ts *taskScan) scanFunc(fn ast.Node, fr *frame, depth int, site ast.Node, v
 		if depth+1 >= maxDepth {
 			continue
 		}
-		if body, cfr, name := ts.helper(call, fr); body != nil {
-			if via == "" {
-				via = name
+		if body, cfr, name := ts.helper(call, fr); body.Valid() {
+			v := via
+			if v == "" {
+				v = name
 			}
-			ts.scanFunc(body, cfr, depth+1, here, via)
+			ts.scanFunc(body, cfr, depth+1, here, v)
 		}
 	}
 }
@@ -135,30 +134,28 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	return &use{stream: ref, method: sel.Sel.Name, call: call, task: ts.task}
 }
 
-// helper returns the body of a same-package function that call invokes
-// with a stream (as an argument, the receiver, or captured by a local
-// closure), and the frame binding its parameters.
-func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (ast.Node, *frame, string) {
+// helper returns the same-package function that call invokes with a
+// stream (as an argument, the receiver, or captured by a local closure),
+// the frame binding its parameters, and its name.
+func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *frame, string) {
 	c := ts.c
 	// A local closure: it sees the stream it captured.
 	if id, ok := ast.Unparen(call.Fun).(*ast.Ident); ok {
 		if v, ok := c.info.Uses[id].(*types.Var); ok {
-			if d := c.reaching(v, call.Pos()); d != nil {
-				if lit, ok := ast.Unparen(d.rhs).(*ast.FuncLit); ok && d.index == 0 {
-					return lit, fr, id.Name
-				}
+			if lit := c.funcLitOf(v, call.Pos()); lit.Valid() {
+				return lit, fr, id.Name
 			}
-			return nil, nil, ""
+			return inspector.Cursor{}, nil, ""
 		}
 	}
 	if !c.carriesStream(call) {
-		return nil, nil, ""
+		return inspector.Cursor{}, nil, ""
 	}
 	decl, cfr := c.declOf(call, fr)
-	if decl == nil || decl.Body == nil {
-		return nil, nil, ""
+	if !decl.Valid() {
+		return inspector.Cursor{}, nil, ""
 	}
-	return decl, cfr, decl.Name.Name
+	return decl, cfr, decl.Node().(*ast.FuncDecl).Name.Name
 }
 
 // carriesStream reports whether a call passes a stream, or a value that
@@ -189,57 +186,64 @@ func isFunc(t types.Type) bool {
 // declOf returns the declaration of the same-package function or method
 // that call invokes, and a frame binding its receiver and parameters to
 // the call's expressions.
-func (c *checker) declOf(call *ast.CallExpr, fr *frame) (*ast.FuncDecl, *frame) {
-	decl := c.funcDecl(staticFunc(c.info, call.Fun))
-	if decl == nil {
-		return nil, nil
+func (c *checker) declOf(call *ast.CallExpr, fr *frame) (inspector.Cursor, *frame) {
+	cur := c.funcDecl(staticFunc(c.info, call.Fun))
+	if !cur.Valid() {
+		return cur, nil
 	}
+	decl := cur.Node().(*ast.FuncDecl)
 	nf := &frame{binds: make(map[types.Object]binding)}
 	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok && decl.Recv != nil {
 		c.bindFields(nf, decl.Recv, []ast.Expr{sel.X}, fr)
 	}
 	c.bindFields(nf, decl.Type.Params, call.Args, fr)
-	return decl, nf
+	return cur, nf
 }
 
-// funcValue returns the body of the function that a function-valued
-// expression denotes: a local variable holding a literal, a same-package
-// function, or a method value (whose receiver it binds).
-func (c *checker) funcValue(e ast.Expr, fr *frame, pos token.Pos) (ast.Node, *frame) {
+// funcValue returns the function that a function-valued expression
+// denotes: a local variable holding a literal, a same-package function,
+// or a method value (whose receiver it binds).
+func (c *checker) funcValue(e ast.Expr, fr *frame, pos token.Pos) (inspector.Cursor, *frame) {
 	switch f := ast.Unparen(e).(type) {
 	case *ast.Ident:
 		switch obj := c.info.Uses[f].(type) {
 		case *types.Var:
-			if d := c.reaching(obj, pos); d != nil && d.index == 0 {
-				if lit, ok := ast.Unparen(d.rhs).(*ast.FuncLit); ok {
-					return lit, fr
-				}
-			}
+			return c.funcLitOf(obj, pos), fr
 		case *types.Func:
-			if decl := c.funcDecl(obj); decl != nil {
-				return decl, nil
-			}
+			return c.funcDecl(obj), nil
 		}
 	case *ast.SelectorExpr:
 		sel := c.info.Selections[f]
 		if sel == nil || sel.Kind() != types.MethodVal {
 			if fn, ok := c.info.Uses[f.Sel].(*types.Func); ok { // pkg.F
-				if decl := c.funcDecl(fn); decl != nil {
-					return decl, nil
-				}
+				return c.funcDecl(fn), nil
 			}
-			return nil, nil
+			return inspector.Cursor{}, nil
 		}
 		fn, _ := sel.Obj().(*types.Func)
-		decl := c.funcDecl(fn)
-		if decl == nil || decl.Recv == nil {
-			return nil, nil
+		cur := c.funcDecl(fn)
+		if !cur.Valid() || cur.Node().(*ast.FuncDecl).Recv == nil {
+			return inspector.Cursor{}, nil
 		}
 		nf := &frame{binds: make(map[types.Object]binding)}
-		c.bindFields(nf, decl.Recv, []ast.Expr{f.X}, fr)
-		return decl, nf
+		c.bindFields(nf, cur.Node().(*ast.FuncDecl).Recv, []ast.Expr{f.X}, fr)
+		return cur, nf
 	}
-	return nil, nil
+	return inspector.Cursor{}, nil
+}
+
+// funcLitOf returns the function literal that variable v holds at pos.
+func (c *checker) funcLitOf(v *types.Var, pos token.Pos) inspector.Cursor {
+	d := c.reaching(v, pos)
+	if d == nil {
+		return inspector.Cursor{}
+	}
+	if rhs := unparen(d.rhsCursor()); rhs.Valid() {
+		if _, ok := rhs.Node().(*ast.FuncLit); ok && d.index == 0 {
+			return rhs
+		}
+	}
+	return inspector.Cursor{}
 }
 
 // bindFields binds the names of a parameter list to args.
@@ -290,44 +294,42 @@ func staticFunc(info *types.Info, fun ast.Expr) *types.Func {
 
 // funcDecl returns the declaration of fn if it is in the package being
 // analysed.
-func (c *checker) funcDecl(fn *types.Func) *ast.FuncDecl {
+func (c *checker) funcDecl(fn *types.Func) inspector.Cursor {
 	if fn == nil || fn.Pkg() != c.pass.Pkg {
-		return nil
+		return inspector.Cursor{}
 	}
-	fn = fn.Origin()
-	if d, ok := c.decls[fn]; ok {
-		return d
-	}
-	var decl *ast.FuncDecl
-	if cur, ok := c.root.FindByPos(fn.Pos(), fn.Pos()); ok {
-		for p := range cur.Enclosing((*ast.FuncDecl)(nil)) {
-			if d := p.Node().(*ast.FuncDecl); d.Name.Pos() == fn.Pos() {
-				decl = d
-			}
-			break
-		}
-	}
-	c.decls[fn] = decl
-	return decl
+	return c.decls[fn.Origin()]
 }
 
-// returnedLits returns the function literals that body returns directly.
-func returnedLits(body *ast.BlockStmt) []*ast.FuncLit {
-	var lits []*ast.FuncLit
-	ast.Inspect(body, func(n ast.Node) bool {
-		switch n := n.(type) {
-		case *ast.FuncLit:
-			return false
-		case *ast.ReturnStmt:
-			for _, r := range n.Results {
-				if lit, ok := ast.Unparen(r).(*ast.FuncLit); ok {
-					lits = append(lits, lit)
+// returnedLits yields the function literals that the declaration at decl
+// returns directly.
+func returnedLits(decl inspector.Cursor) iter.Seq[inspector.Cursor] {
+	return func(yield func(inspector.Cursor) bool) {
+		decl.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
+			if _, ok := cur.Node().(*ast.FuncLit); ok {
+				return false
+			}
+			for r := range cur.Children() {
+				if r = unparen(r); r.Valid() {
+					if _, ok := r.Node().(*ast.FuncLit); ok && !yield(r) {
+						return false
+					}
 				}
 			}
+			return true
+		})
+	}
+}
+
+// unparen returns the cursor of the expression inside any parentheses.
+func unparen(cur inspector.Cursor) inspector.Cursor {
+	for cur.Valid() {
+		if _, ok := cur.Node().(*ast.ParenExpr); !ok {
+			break
 		}
-		return true
-	})
-	return lits
+		cur = cur.ChildAt(edge.ParenExpr_X, -1)
+	}
+	return cur
 }
 
 // resolveStream traces the stream expression e, seen at pos in frame fr,
