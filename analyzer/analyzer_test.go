@@ -20,7 +20,7 @@ func testdata(t *testing.T) string {
 }
 
 func TestStubs(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.Analyzer, "basic", "server", "broken")
+	analysistest.Run(t, testdata(t), analyzer.Analyzer, "basic", "tasks", "server", "broken")
 }
 
 // TestFixes applies every suggested fix and compares with the .golden

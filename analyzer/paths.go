@@ -20,7 +20,11 @@ func (c *checker) cancelled(s *streamRef, g *group) bool {
 		}
 	}
 	closes := s.kind.lib == connectV2
-	if len(cancels) == 0 && !closes {
+	// When the stream's context is not visible, any cancel func that the
+	// function calls or hands on from a task, goroutine or callback may
+	// be the stream's: the programmer has taken charge.
+	anyCancel := !s.visible()
+	if len(cancels) == 0 && !closes && !anyCancel {
 		return false
 	}
 	fn := enclosingFunc(g.def.stmt)
@@ -32,12 +36,12 @@ func (c *checker) cancelled(s *streamRef, g *group) bool {
 		obj := c.info.Uses[id]
 		switch {
 		case obj == nil:
-		case cancels[obj]:
+		case cancels[obj] || anyCancel && isCancelFunc(obj.Type()):
 			if c.handsOn(cur, fn, g) {
 				return true
 			}
 		case closes && id.Name == "Close":
-			if c.closesStream(cur, s) && c.handsOn(cur.Parent(), fn, g) {
+			if c.closesStream(cur, s) && c.handsOn(cur, fn, g) {
 				return true
 			}
 		}
@@ -66,6 +70,9 @@ func (c *checker) closesStream(cur inspector.Cursor, s *streamRef) bool {
 // in fn's own body (including `defer cancel()`) runs only after Wait, and
 // context.AfterFunc counts only on the group's context.
 func (c *checker) handsOn(cur, fn inspector.Cursor, g *group) bool {
+	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
+		cur = cur.Parent() // x.cancel, stream.Close
+	}
 	called := false
 	if call, ok := cur.Parent().Node().(*ast.CallExpr); ok && call.Fun == cur.Node() {
 		called = true
@@ -98,4 +105,10 @@ func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
 // group's context or a context derived from it.
 func (c *checker) onGroupContext(call *ast.CallExpr, g *group) bool {
 	return !g.zero() && underGroup(c.ctxAt(call.Args[0], call.Pos()), g)
+}
+
+// isCancelFunc reports whether t is context.CancelFunc or
+// context.CancelCauseFunc.
+func isCancelFunc(t types.Type) bool {
+	return isNamed(t, contextPath, "CancelFunc") || isNamed(t, contextPath, "CancelCauseFunc")
 }

@@ -47,7 +47,7 @@ func (c *checker) reportServer(u *use, g *group) {
 		End: u.site.End(),
 		Message: fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
 			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",
-			u.stream.name, u.method, via, g.name(), orGctx(g.ctxName(), g.gctx != nil)),
+			u.streamName(), u.method, via, g.name(), orGctx(g.ctxName(), g.gctx != nil)),
 		URL: URL,
 		Related: []analysis.RelatedInformation{{
 			Pos: g.def.stmt.Node().Pos(), End: g.def.stmt.Node().End(),
@@ -61,7 +61,7 @@ func (c *checker) reportServer(u *use, g *group) {
 func (c *checker) message(u *use, g *group) string {
 	s := u.stream
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s.%s can block forever in an errgroup task", s.name, u.method)
+	fmt.Fprintf(&b, "%s.%s can block forever in an errgroup task", u.streamName(), u.method)
 	if u.via != "" {
 		fmt.Fprintf(&b, " (in %s)", u.via)
 	}

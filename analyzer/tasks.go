@@ -46,7 +46,17 @@ type use struct {
 	call   *ast.CallExpr // the blocking call
 	site   ast.Node      // where to report: the task's own call leading to it
 	via    string        // the helper it was reached through, if any
+	recv   string        // the stream as written at the blocking call
 	task   *goCall
+}
+
+// streamName is how the diagnostic names the stream: as written where it
+// is reported, or as the task knows it when reported at a helper call.
+func (u *use) streamName() string {
+	if u.site == ast.Node(u.call) {
+		return u.recv
+	}
+	return u.stream.name
 }
 
 // taskScan gathers the blocking uses reached from one task.
@@ -131,7 +141,7 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 		return nil
 	}
 	ref.kind = k
-	return &use{stream: ref, method: sel.Sel.Name, call: call, task: ts.task}
+	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X), task: ts.task}
 }
 
 // helper returns the same-package function that call invokes with a
