@@ -130,6 +130,15 @@ func (c *checker) tracked(t types.Type) bool {
 	if t == nil {
 		return false
 	}
+	if v, ok := c.trackedTypes[t]; ok {
+		return v
+	}
+	v := c.trackedType(t)
+	c.trackedTypes[t] = v
+	return v
+}
+
+func (c *checker) trackedType(t types.Type) bool {
 	if isContext(t) || isGroupType(t) || c.streams.kind(t).ok() {
 		return true
 	}

@@ -18,13 +18,14 @@ type checker struct {
 	streams *streamTypes
 	set     Settings
 
-	defs       map[types.Object][]*def
-	groups     map[*def]*group
-	groupList  []*group // groups with tasks, in source order
-	ctxNodes   map[ctxKey]*ctxNode
-	streamRefs map[*def]*streamRef
-	decls      map[*types.Func]inspector.Cursor
-	fixes      *fixState
+	defs         map[types.Object][]*def
+	groups       map[*def]*group
+	groupList    []*group // groups with tasks, in source order
+	ctxNodes     map[ctxKey]*ctxNode
+	streamRefs   map[*def]*streamRef
+	decls        map[*types.Func]inspector.Cursor
+	trackedTypes map[types.Type]bool
+	fixes        *fixState
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
@@ -36,16 +37,17 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		return nil, nil
 	}
 	c := &checker{
-		pass:       pass,
-		info:       pass.TypesInfo,
-		root:       in.Root(),
-		streams:    newStreamTypes(s.GRPC),
-		set:        s,
-		defs:       make(map[types.Object][]*def),
-		groups:     make(map[*def]*group),
-		ctxNodes:   make(map[ctxKey]*ctxNode),
-		streamRefs: make(map[*def]*streamRef),
-		decls:      make(map[*types.Func]inspector.Cursor),
+		pass:         pass,
+		info:         pass.TypesInfo,
+		root:         in.Root(),
+		streams:      newStreamTypes(s.GRPC),
+		set:          s,
+		defs:         make(map[types.Object][]*def),
+		groups:       make(map[*def]*group),
+		ctxNodes:     make(map[ctxKey]*ctxNode),
+		streamRefs:   make(map[*def]*streamRef),
+		decls:        make(map[*types.Func]inspector.Cursor),
+		trackedTypes: make(map[types.Type]bool),
 	}
 	c.collect()
 	for _, g := range c.groupList {
