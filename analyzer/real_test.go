@@ -1,0 +1,30 @@
+package analyzer_test
+
+import (
+	"os/exec"
+	"path/filepath"
+	"testing"
+
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/bidictxlint/bidictxlint/analyzer"
+)
+
+// realModules returns the module-mode catalogue that uses the real
+// connect-go v1 and v2, grpc-go and x/sync, making sure its modules are in
+// the module cache (analysistest loads it with GOPROXY=off).
+func realModules(t *testing.T) string {
+	t.Helper()
+	dir := filepath.Join(testdata(t), "real")
+	cmd := exec.Command("go", "mod", "download")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go mod download in %s: %v\n%s", dir, err, out)
+	}
+	return dir
+}
+
+// TestRealModules runs the whole catalogue against the real libraries.
+func TestRealModules(t *testing.T) {
+	analysistest.Run(t, realModules(t), analyzer.Analyzer, "./...")
+}
