@@ -24,7 +24,17 @@ func realModules(t *testing.T) string {
 	return dir
 }
 
-// TestRealModules runs the whole catalogue against the real libraries.
+// TestRealModules runs the catalogue against the real libraries with the
+// default settings.
 func TestRealModules(t *testing.T) {
-	analysistest.Run(t, realModules(t), analyzer.Analyzer, "./...")
+	analysistest.Run(t, realModules(t), analyzer.Analyzer,
+		"./streams", "./ctxflow", "./groups/...", "./report", "./paths", "./server")
+}
+
+// TestSettings checks the two settings on packages that have cases of
+// what each turns off.
+func TestSettings(t *testing.T) {
+	dir := realModules(t)
+	analysistest.Run(t, dir, analyzer.New(analyzer.Settings{GRPC: false, Server: true}), "./nogrpc")
+	analysistest.Run(t, dir, analyzer.New(analyzer.Settings{GRPC: true, Server: false}), "./noserver")
 }
