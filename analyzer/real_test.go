@@ -38,3 +38,9 @@ func TestSettings(t *testing.T) {
 	analysistest.Run(t, dir, analyzer.New(analyzer.Settings{GRPC: false, Server: true}), "./nogrpc")
 	analysistest.Run(t, dir, analyzer.New(analyzer.Settings{GRPC: true, Server: false}), "./noserver")
 }
+
+// TestRealFixes applies the suggested fixes to the fix catalogue written
+// against the real libraries and compares with the .golden files.
+func TestRealFixes(t *testing.T) {
+	analysistest.RunWithSuggestedFixes(t, realModules(t), analyzer.Analyzer, "./fixes/...")
+}

@@ -11,13 +11,13 @@ import (
 )
 
 // TestFixRealModules applies every suggested fix to a copy of the
-// real-module catalogue (testdata/mod: connect-go v1 and v2, grpc-go,
+// real-module catalogue (testdata/real: connect-go v1 and v2, grpc-go,
 // x/sync) with the built command, then checks that the result builds,
 // passes go vet, is gofmt-clean, and that a second run reports exactly
 // the diagnostics that had no fix.
 func TestFixRealModules(t *testing.T) {
 	bin := buildCommand(t)
-	src, err := filepath.Abs("../../testdata/mod")
+	src, err := filepath.Abs("../../testdata/real")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestFixRealModules(t *testing.T) {
 		}
 	}
 	if len(fixable) == 0 {
-		t.Fatal("no diagnostic in testdata/mod has a suggested fix")
+		t.Fatal("no diagnostic in testdata/real has a suggested fix")
 	}
 
 	run(t, dir, bin, []int{0, 3}, "-fix", "./...")

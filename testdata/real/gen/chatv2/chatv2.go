@@ -51,7 +51,7 @@ type ChatServiceChatClientStream struct {
 	stream connect.ClientStream
 }
 
-func (s ChatServiceChatClientStream) SendHeaders() error { return s.stream.SendHeaders() }
+func (s ChatServiceChatClientStream) SendHeaders() error  { return s.stream.SendHeaders() }
 func (s ChatServiceChatClientStream) Send(req *Msg) error { return s.stream.Send(req) }
 func (s ChatServiceChatClientStream) CloseSend() error    { return s.stream.CloseSend() }
 func (s ChatServiceChatClientStream) Receive() (*Msg, error) {
@@ -80,7 +80,7 @@ type ChatServiceUploadClientStream struct {
 	stream connect.ClientStream
 }
 
-func (s ChatServiceUploadClientStream) SendHeaders() error { return s.stream.SendHeaders() }
+func (s ChatServiceUploadClientStream) SendHeaders() error  { return s.stream.SendHeaders() }
 func (s ChatServiceUploadClientStream) Send(req *Msg) error { return s.stream.Send(req) }
 func (s ChatServiceUploadClientStream) CloseAndReceive() (*Msg, error) {
 	if err := s.stream.CloseSend(); err != nil {

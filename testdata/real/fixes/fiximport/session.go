@@ -1,0 +1,5 @@
+package fiximport
+
+import stdctx "context"
+
+type session struct{ ctx stdctx.Context }
