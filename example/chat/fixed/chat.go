@@ -1,0 +1,49 @@
+// Package fixed is the connect-go v1 chat client written correctly: the
+// RPC's context is cancelled as soon as the group's context is done, so a
+// failing send also ends the receive loop. bidictxlint reports nothing.
+package fixed
+
+import (
+	"context"
+	"fmt"
+
+	"connectrpc.com/connect"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+type Msg = wrapperspb.StringValue
+
+// Chat sends lines and prints replies until either side stops.
+func Chat(ctx context.Context, client *connect.Client[Msg, Msg], lines <-chan string) error {
+	rpcCtx, rpcCancel := context.WithCancel(ctx)
+	defer rpcCancel()
+	stream := client.CallBidiStream(rpcCtx)
+	g, gctx := errgroup.WithContext(rpcCtx)
+	context.AfterFunc(gctx, rpcCancel)
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if err != nil {
+				return err
+			}
+			fmt.Println(msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			select {
+			case <-gctx.Done():
+				return gctx.Err()
+			case line, ok := <-lines:
+				if !ok {
+					return stream.CloseRequest()
+				}
+				if err := stream.Send(wrapperspb.String(line)); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	return g.Wait()
+}
