@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -125,12 +126,29 @@ func run(t *testing.T, dir, name string, codes []int, args ...string) string {
 	return string(out)
 }
 
-// buildCommand builds bidictxlint into a temporary directory.
+// binPath is the command built once for all tests by TestMain.
+var binPath string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "bidictxlint-test")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binPath = filepath.Join(dir, "bidictxlint")
+	if out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building the command: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildCommand returns the path of the command built for the tests.
 func buildCommand(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "bidictxlint")
-	run(t, ".", "go", []int{0}, "build", "-o", bin, ".")
-	return bin
+	return binPath
 }
 
 // downloadModules makes sure the modules a test module needs are in the
