@@ -5,8 +5,14 @@
 //
 // Settings, under linters.settings.custom.bidictxlint.settings:
 //
-//	grpc:   true   # report grpc-go streams
-//	server: true   # report handler-side receives in errgroup tasks
+//	grpc:    true   # report grpc-go streams
+//	server:  true   # report handler-side receives in errgroup tasks
+//	related: false  # also report "stream opened here", "group created here"
+//
+// golangci-lint turns each related location of a diagnostic into an issue
+// of its own, on its own line, which a //nolint:bidictxlint on the
+// reported line does not silence; so the plugin leaves them out unless
+// related is true. The message names the stream and the group anyway.
 //
 // Unknown keys are an error, so that a typo does not silently turn a
 // check off.
@@ -25,15 +31,16 @@ func init() { register.Plugin(analyzer.Name, New) }
 
 // settings are the plugin's keys; a missing key keeps the default.
 type settings struct {
-	GRPC   *bool `json:"grpc"`
-	Server *bool `json:"server"`
+	GRPC    *bool `json:"grpc"`
+	Server  *bool `json:"server"`
+	Related bool  `json:"related"`
 }
 
 // New decodes the settings golangci-lint passes and returns the plugin.
 func New(raw any) (register.LinterPlugin, error) {
 	s, err := register.DecodeSettings[settings](raw)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w (known settings: grpc, server)", analyzer.Name, err)
+		return nil, fmt.Errorf("%s: %w (known settings: grpc, server, related)", analyzer.Name, err)
 	}
 	cfg := analyzer.DefaultSettings()
 	if s.GRPC != nil {
@@ -42,14 +49,37 @@ func New(raw any) (register.LinterPlugin, error) {
 	if s.Server != nil {
 		cfg.Server = *s.Server
 	}
-	return &plugin{settings: cfg}, nil
+	return &plugin{settings: cfg, related: s.Related}, nil
 }
 
-type plugin struct{ settings analyzer.Settings }
+type plugin struct {
+	settings analyzer.Settings
+	related  bool
+}
 
 // BuildAnalyzers returns the analyzer configured by the settings.
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	return []*analysis.Analyzer{analyzer.New(p.settings)}, nil
+	a := analyzer.New(p.settings)
+	if !p.related {
+		a = withoutRelated(a)
+	}
+	return []*analysis.Analyzer{a}, nil
+}
+
+// withoutRelated returns a copy of a whose diagnostics carry no related
+// locations.
+func withoutRelated(a *analysis.Analyzer) *analysis.Analyzer {
+	b := *a
+	run := a.Run
+	b.Run = func(pass *analysis.Pass) (any, error) {
+		p := *pass
+		p.Report = func(d analysis.Diagnostic) {
+			d.Related = nil
+			pass.Report(d)
+		}
+		return run(&p)
+	}
+	return &b
 }
 
 // GetLoadMode asks for type information, which the analyzer needs.

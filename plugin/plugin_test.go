@@ -46,7 +46,7 @@ func TestUnknownKey(t *testing.T) {
 	if err == nil {
 		t.Fatal("a misspelt key was accepted")
 	}
-	for _, want := range []string{"bidictxlint", `"grcp"`, "known settings: grpc, server"} {
+	for _, want := range []string{"bidictxlint", `"grcp"`, "known settings: grpc, server, related"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %s", err, want)
 		}

@@ -1,6 +1,7 @@
-// Package fixed is the connect-go v1 chat client written correctly: the
-// RPC's context is cancelled as soon as the group's context is done, so a
-// failing send also ends the receive loop. bidictxlint reports nothing.
+// Package fixed holds the chat clients of connectv1, connectv2 and grpcgo
+// written correctly: the RPC's context is cancelled as soon as the group's
+// context is done, so a failing send also ends the receive loop.
+// bidictxlint reports nothing here.
 package fixed
 
 import (
@@ -14,7 +15,8 @@ import (
 
 type Msg = wrapperspb.StringValue
 
-// Chat sends lines and prints replies until either side stops.
+// Chat is the connect-go v1 client: it sends lines and prints replies
+// until either side stops.
 func Chat(ctx context.Context, client *connect.Client[Msg, Msg], lines <-chan string) error {
 	rpcCtx, rpcCancel := context.WithCancel(ctx)
 	defer rpcCancel()
