@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -54,13 +55,12 @@ func (c *checker) defsOf(obj types.Object) []*def { return c.defs[obj] }
 // Textual order stands in for control flow: good enough for the straight
 // line code that opens a stream and starts a group.
 func (c *checker) reaching(obj types.Object, pos token.Pos) *def {
-	ds := c.defs[obj]
-	for i := len(ds) - 1; i >= 0; i-- {
-		if ds[i].end <= pos {
-			return ds[i]
-		}
+	ds := c.defs[obj] // in source order: the walk visits files and nodes in order
+	i := sort.Search(len(ds), func(i int) bool { return ds[i].end > pos })
+	if i == 0 {
+		return nil
 	}
-	return nil
+	return ds[i-1]
 }
 
 // recordAssign records the defs of an assignment statement.

@@ -1,11 +1,13 @@
 package analyzer
 
 import (
+	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
 	"go/types"
 	"go/version"
+	"slices"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -49,7 +51,8 @@ type fixer struct {
 	tok    *token.File
 	pkgCtx string // local name of package context in this file
 	edits  []analysis.TextEdit
-	old    bool // the file's Go version predates context.AfterFunc
+	old    bool         // the file's Go version predates context.AfterFunc
+	outer  *types.Scope // scope of the outermost function around the fix
 }
 
 // beforeAfterFunc reports whether the file holding pos has a Go version
@@ -68,7 +71,7 @@ func (c *checker) beforeAfterFunc(pos token.Pos) bool {
 // fix returns the suggested fix for the diagnostic of stream use u in
 // group g (SPEC section 5), or nil when no safe fix exists.
 func (c *checker) fix(u *use, g *group) *analysis.SuggestedFix {
-	f := c.newFixer(g.def.stmt.Node().Pos())
+	f := c.newFixer(g.def.stmt)
 	if f == nil {
 		return nil
 	}
@@ -78,7 +81,8 @@ func (c *checker) fix(u *use, g *group) *analysis.SuggestedFix {
 	return &analysis.SuggestedFix{Message: FixMessage, TextEdits: f.edits}
 }
 
-func (c *checker) newFixer(pos token.Pos) *fixer {
+func (c *checker) newFixer(at inspector.Cursor) *fixer {
+	pos := at.Node().Pos()
 	var file *ast.File
 	for _, f := range c.pass.Files {
 		if f.FileStart <= pos && pos <= f.FileEnd {
@@ -92,7 +96,22 @@ func (c *checker) newFixer(pos token.Pos) *fixer {
 	if tok == nil {
 		return nil
 	}
-	f := &fixer{c: c, file: file, tok: tok, old: c.beforeAfterFunc(pos)}
+	f := &fixer{c: c, file: file, tok: tok, old: c.beforeAfterFunc(pos), outer: c.info.Scopes[file]}
+	if fn := enclosingFunc(at); fn.Valid() {
+		var ft *ast.FuncType
+		switch n := fn.Node().(type) {
+		case *ast.FuncDecl:
+			ft = n.Type
+		case *ast.FuncLit:
+			ft = n.Type
+		}
+		if s := c.info.Scopes[ft]; s != nil {
+			f.outer = s
+		}
+	}
+	if f.outer == nil {
+		return nil
+	}
 	if c.fixes == nil {
 		c.fixes = &fixState{
 			claimed: make(map[*types.Scope]map[string]bool),
@@ -393,17 +412,26 @@ func (f *fixer) onlyMethodCalls(g *group) bool {
 	return true
 }
 
+// scope returns the innermost scope at pos. It starts from the scope of
+// the function the fix is in: from the package scope, Innermost scans
+// every function of the file.
+func (f *fixer) scope(pos token.Pos) *types.Scope {
+	if s := f.outer.Innermost(pos); s != nil {
+		return s
+	}
+	return f.c.pass.Pkg.Scope().Innermost(pos)
+}
+
 // fresh returns a name based on base that neither collides with nor
 // shadows anything visible at pos, nor anything declared later in the
 // scopes below, nor a name another fix of this package chose in the
 // same function: base, base2, base3, ...
 func (f *fixer) fresh(base string, pos token.Pos) string {
-	scope := f.c.pass.Pkg.Scope().Innermost(pos)
-	fnScope := functionScope(scope)
-	claimed := f.c.fixes.claimed[fnScope]
+	scope := f.scope(pos)
+	claimed := f.c.fixes.claimed[f.outer]
 	if claimed == nil {
 		claimed = make(map[string]bool)
-		f.c.fixes.claimed[fnScope] = claimed
+		f.c.fixes.claimed[f.outer] = claimed
 	}
 	for i := 1; ; i++ {
 		name := base
@@ -441,22 +469,9 @@ func declaredBelow(s *types.Scope, name string) bool {
 	return false
 }
 
-// functionScope returns the outermost scope below the file scope, that
-// of the top-level function enclosing scope.
-func functionScope(s *types.Scope) *types.Scope {
-	for s != nil {
-		p := s.Parent()
-		if p == nil || p.Parent() == nil || p.Parent().Parent() == types.Universe {
-			return s // p is a file scope, or s is not in a function
-		}
-		s = p
-	}
-	return s
-}
-
 // visibleAt reports whether obj is what its name denotes at pos.
 func (f *fixer) visibleAt(obj types.Object, pos token.Pos) bool {
-	scope := f.c.pass.Pkg.Scope().Innermost(pos)
+	scope := f.scope(pos)
 	if scope == nil {
 		return false
 	}
@@ -467,8 +482,8 @@ func (f *fixer) visibleAt(obj types.Object, pos token.Pos) bool {
 // scopeReaches reports whether what is declared by the statement at from
 // is in scope at the end of the statement at to.
 func (f *fixer) scopeReaches(from, to inspector.Cursor) bool {
-	a := f.c.pass.Pkg.Scope().Innermost(from.Node().Pos())
-	b := f.c.pass.Pkg.Scope().Innermost(to.Node().End())
+	a := f.scope(from.Node().Pos())
+	b := f.scope(to.Node().End())
 	for s := b; s != nil; s = s.Parent() {
 		if s == a {
 			return true
@@ -484,8 +499,8 @@ func (f *fixer) importContext(pos token.Pos) bool {
 	if f.pkgCtx != "" {
 		return true
 	}
-	if f.c.pass.Pkg.Scope().Innermost(pos) != nil {
-		if _, obj := f.c.pass.Pkg.Scope().Innermost(pos).LookupParent("context", pos); obj != nil {
+	if scope := f.scope(pos); scope != nil {
+		if _, obj := scope.LookupParent("context", pos); obj != nil {
 			return false // a local "context" would hide the import
 		}
 	}
@@ -505,7 +520,7 @@ func (f *fixer) importName(path string, pos token.Pos) string {
 		if pn == nil || pn.Name() == "_" || pn.Name() == "." {
 			continue
 		}
-		scope := f.c.pass.Pkg.Scope().Innermost(pos)
+		scope := f.scope(pos)
 		if scope == nil {
 			continue
 		}
@@ -576,11 +591,11 @@ func (f *fixer) insertAfter(stmt inspector.Cursor, text string) {
 func (f *fixer) insertBeforeEdit(stmt inspector.Cursor, lines ...string) analysis.TextEdit {
 	start := stmt.Node().Pos()
 	line := f.tok.Line(start)
-	for i := len(f.file.Comments) - 1; i >= 0; i-- {
+	before, _ := slices.BinarySearchFunc(f.file.Comments, start, func(cg *ast.CommentGroup, p token.Pos) int {
+		return cmp.Compare(cg.Pos(), p)
+	})
+	for i := before - 1; i >= 0; i-- {
 		cg := f.file.Comments[i]
-		if cg.Pos() >= start {
-			continue
-		}
 		if f.tok.Line(cg.End()) != line-1 || f.tok.Position(cg.Pos()).Column != f.tok.Position(start).Column {
 			break
 		}

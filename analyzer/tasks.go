@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"iter"
+	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -399,11 +400,10 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 	}
 	obj := c.info.Uses[base.(*ast.Ident)]
 	field := c.info.Selections[x].Obj()
-	// x.f = v
-	for _, d := range c.defsOf(field) {
-		if d.end > bpos {
-			break
-		}
+	// x.f = v: the last such assignment before the use, after x exists.
+	fds := c.defsOf(field)
+	for i := sort.Search(len(fds), func(i int) bool { return fds[i].end > bpos }) - 1; i >= 0 && fds[i].end > obj.Pos(); i-- {
+		d := fds[i]
 		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
 			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
 				return &binding{expr: d.rhs}
