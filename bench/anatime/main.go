@@ -1,0 +1,92 @@
+// Command anatime loads packages once, as singlechecker does (with
+// tests), then runs the analysis graph of bidictxlint and lostcancel
+// sequentially several times (checker.Analyze with Sequential, as
+// -debug=tp does) and prints, per analyzer, the median over the runs of
+// the sum of its actions' durations over ALL packages. -debug=tp prints
+// only the actions that make up 90% of the total, so its per-analyzer
+// sums miss the long tail; this command does not.
+//
+//	anatime [-reps 5] ./...
+package main
+
+import (
+	"flag"
+	"fmt"
+	"log"
+	"os"
+	"slices"
+	"time"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/checker"
+	"golang.org/x/tools/go/analysis/passes/lostcancel"
+	"golang.org/x/tools/go/packages"
+
+	"github.com/bidictxlint/bidictxlint/analyzer"
+)
+
+func main() {
+	reps := flag.Int("reps", 5, "number of analysis runs (median is printed)")
+	tests := flag.Bool("test", true, "include test packages")
+	flag.Parse()
+	log.SetFlags(0)
+	log.SetPrefix("anatime: ")
+
+	// lostcancel needs ctrlflow, which has facts: load all syntax, as
+	// the checker would for these two analyzers together.
+	cfg := &packages.Config{Mode: packages.LoadAllSyntax | packages.NeedModule, Tests: *tests}
+	t0 := time.Now()
+	pkgs, err := packages.Load(cfg, flag.Args()...)
+	if err != nil {
+		log.Fatal(err)
+	}
+	if len(pkgs) == 0 {
+		log.Fatal("no packages")
+	}
+	fmt.Fprintf(os.Stderr, "loaded %d root packages in %v\n", len(pkgs), time.Since(t0).Round(time.Millisecond))
+
+	roots := []*analysis.Analyzer{analyzer.Analyzer, lostcancel.Analyzer}
+	totals := make(map[string][]time.Duration)
+	counts := make(map[string]int)
+	for range *reps {
+		g, err := checker.Analyze(roots, pkgs, &checker.Options{Sequential: true})
+		if err != nil {
+			log.Fatal(err)
+		}
+		sum := make(map[string]time.Duration)
+		n := make(map[string]int)
+		for act := range g.All() {
+			name := act.Analyzer.Name
+			if !act.IsRoot && (name == analyzer.Name || name == lostcancel.Analyzer.Name) {
+				continue
+			}
+			if act.IsRoot || name == "ctrlflow" || name == "inspect" {
+				sum[name] += act.Duration
+				n[name]++
+			}
+		}
+		// ctrlflow on the root packages only: the part lostcancel adds
+		// on the packages being linted.
+		var cfRoots time.Duration
+		for act := range g.All() {
+			if act.Analyzer.Name == "ctrlflow" && slices.Contains(pkgs, act.Package) {
+				cfRoots += act.Duration
+			}
+		}
+		sum["ctrlflow(roots)"] = cfRoots
+		for k, v := range sum {
+			totals[k] = append(totals[k], v)
+		}
+		counts = n
+	}
+	med := func(ds []time.Duration) time.Duration {
+		slices.Sort(ds)
+		return ds[len(ds)/2]
+	}
+	// Machine-readable lines for bench/run.sh: name, median ns, actions.
+	for _, name := range []string{analyzer.Name, lostcancel.Analyzer.Name, "ctrlflow(roots)", "ctrlflow", "inspect"} {
+		if ds := totals[name]; len(ds) > 0 {
+			fmt.Printf("%s %d %d\n", name, med(ds).Nanoseconds(), counts[name])
+		}
+	}
+}

@@ -1,0 +1,229 @@
+#!/usr/bin/env bash
+# bench/run.sh: speed and memory of bidictxlint against its targets.
+#
+#   bench/run.sh [all|cmd|analysis|micro]      (default: all)
+#
+#   cmd       wall time and peak RSS of the built command over ./... (tests
+#             included) of google.golang.org/grpc v1.85.0, connectrpc.com/connect
+#             v1.21.1 and a generated package of BENCH_SYNTH functions, against a
+#             baseline command (same driver, an analyzer that only requires
+#             inspect): median of BENCH_RUNS runs (default 5) after a warm-up.
+#             Targets: wall <= 1.03x, RSS <= 1.05x the baseline.
+#   analysis  time spent in the analyzer's own actions (sequential checker, as
+#             with -debug=tp) against lostcancel on the same packages.
+#             Target: bidictxlint <= 0.25x lostcancel.
+#   micro     BenchmarkAnalyzer (analyzer/bench_test.go) at N = 1000..8000
+#             generated functions: time ratio per doubling of N. Target <= 2.2x.
+#
+# Environment: BENCH_RUNS (5), BENCH_SYNTH (4000), BENCH_KEEP=1 keeps the
+# work directory. Needs the Go module proxy (or a warm module cache) for the
+# two real modules and their dependencies. Runs one job at a time, with
+# go build -p 1, so that it can share a machine.
+set -euo pipefail
+
+what=${1:-all}
+RUNS=${BENCH_RUNS:-5}
+SYNTH=${BENCH_SYNTH:-4000}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export GOFLAGS="${GOFLAGS:-$(go env GOFLAGS)} -p=1"
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bidictxlint-bench.XXXXXX")
+cleanup() {
+	if [ "${BENCH_KEEP:-}" = 1 ]; then
+		echo "work directory kept: $WORK"
+	else
+		chmod -R u+w "$WORK" 2>/dev/null || true
+		rm -rf "$WORK"
+	fi
+}
+trap cleanup EXIT
+BIN=$WORK/bin
+mkdir -p "$BIN" "$WORK/mods"
+
+say() { printf '\n== %s\n' "$*"; }
+
+build() {
+	say "building (go build -p 1)"
+	(cd "$ROOT" &&
+		go build -o "$BIN/bidictxlint" ./cmd/bidictxlint &&
+		go build -o "$BIN/baseline" ./bench/baseline &&
+		go build -o "$BIN/cmp" ./bench/cmp &&
+		go build -o "$BIN/anatime" ./bench/anatime &&
+		go build -o "$BIN/gen" ./bench/gen)
+}
+
+# modules: copies of the real modules (from the module cache), with their
+# own dependencies downloaded, and the generated module.
+MODS=()
+modules() {
+	say "preparing modules in $WORK/mods"
+	local m dir name
+	for m in google.golang.org/grpc@v1.85.0 connectrpc.com/connect@v1.21.1; do
+		dir=$(cd "$WORK" && go mod download -json "$m" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+		if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+			echo "go mod download $m: no directory" >&2
+			exit 1
+		fi
+		name=${m%@*}
+		name=${name##*/}
+		cp -r "$dir" "$WORK/mods/$name"
+		chmod -R u+w "$WORK/mods/$name"
+		(cd "$WORK/mods/$name" && go mod download)
+		MODS+=("$name")
+		echo "$m -> mods/$name"
+	done
+	"$BIN/gen" -n "$SYNTH" -o "$WORK/mods/synth$SYNTH" >/dev/null
+	MODS+=("synth$SYNTH")
+	echo "generated package of $SYNTH functions -> mods/synth$SYNTH"
+}
+
+need_time() {
+	if ! command -v /usr/bin/time >/dev/null; then
+		echo "installing GNU time"
+		if [ "$(id -u)" = 0 ]; then
+			apt-get update -qq && apt-get install -y -qq time >/dev/null
+		else
+			sudo apt-get update -qq && sudo apt-get install -y -qq time >/dev/null
+		fi
+	fi
+}
+
+# once BIN DIR: one run of BIN ./... in DIR; prints "wall_seconds rss_kb".
+# Exit status 3 means diagnostics were found: not a failure.
+once() {
+	local bin=$1 dir=$2 rc=0
+	(cd "$dir" && /usr/bin/time -f '%e %M' -o "$WORK/time.out" "$bin" ./... >"$WORK/run.out" 2>&1) || rc=$?
+	if [ "$rc" != 0 ] && [ "$rc" != 3 ]; then
+		echo "$(basename "$bin") ./... in $dir: exit status $rc" >&2
+		tail -20 "$WORK/run.out" >&2
+		exit 1
+	fi
+	tail -1 "$WORK/time.out"
+}
+
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else print (a[NR/2]+a[NR/2+1])/2}'; }
+
+# verdict VALUE TARGET: PASS when VALUE <= TARGET.
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN {print (v <= t) ? "PASS" : "FAIL"}'; }
+
+cmd_bench() {
+	say "command: median of $RUNS runs over ./... (tests included), after a warm-up"
+	printf '%-10s %10s %10s %7s %7s %5s   %12s %12s %7s %7s %5s\n' \
+		module "wall(s)" "base(s)" ratio target "" "RSS(MB)" "base(MB)" ratio target ""
+	local name dir i w r out
+	for name in "${MODS[@]}"; do
+		dir=$WORK/mods/$name
+		once "$BIN/baseline" "$dir" >/dev/null # warm-up: go list, export data
+		once "$BIN/bidictxlint" "$dir" >/dev/null
+		: >"$WORK/lint.t"
+		: >"$WORK/base.t"
+		for i in $(seq "$RUNS"); do # interleaved, so that drift hits both
+			once "$BIN/baseline" "$dir" >>"$WORK/base.t"
+			once "$BIN/bidictxlint" "$dir" >>"$WORK/lint.t"
+		done
+		local lw bw lr br wr rr
+		lw=$(cut -d' ' -f1 "$WORK/lint.t" | median)
+		bw=$(cut -d' ' -f1 "$WORK/base.t" | median)
+		lr=$(cut -d' ' -f2 "$WORK/lint.t" | median)
+		br=$(cut -d' ' -f2 "$WORK/base.t" | median)
+		wr=$(awk -v a="$lw" -v b="$bw" 'BEGIN {printf "%.3f", a/b}')
+		rr=$(awk -v a="$lr" -v b="$br" 'BEGIN {printf "%.3f", a/b}')
+		printf '%-10s %10.2f %10.2f %7s %7s %5s   %12.1f %12.1f %7s %7s %5s\n' \
+			"$name" "$lw" "$bw" "$wr" "<=1.03" "$(verdict "$wr" 1.03)" \
+			"$(awk -v k="$lr" 'BEGIN {print k/1024}')" "$(awk -v k="$br" 'BEGIN {print k/1024}')" \
+			"$rr" "<=1.05" "$(verdict "$rr" 1.05)"
+		echo "  raw bidictxlint (s KB): $(tr '\n' ';' <"$WORK/lint.t")"
+		echo "  raw baseline    (s KB): $(tr '\n' ';' <"$WORK/base.t")"
+	done
+}
+
+# godur: Go duration strings (as -debug=t prints them) to milliseconds.
+godur='function ms(d,  n, u, t) {
+	t = 0
+	while (match(d, /^[0-9.]+(ns|us|µs|ms|s|m|h)/)) {
+		n = substr(d, 1, RLENGTH); d = substr(d, RLENGTH + 1)
+		u = n; sub(/^[0-9.]+/, "", u); sub(/[a-zµ]+$/, "", n)
+		if (u == "ns") t += n / 1e6; else if (u == "us" || u == "µs") t += n / 1e3
+		else if (u == "ms") t += n; else if (u == "s") t += n * 1e3
+		else if (u == "m") t += n * 6e4; else if (u == "h") t += n * 3.6e6
+	}
+	return t
+}'
+
+analysis_bench() {
+	say "analysis time per analyzer (sequential checker, median of $RUNS runs, all packages)"
+	printf '%-10s %14s %14s %8s %8s %5s   %18s %8s\n' module "bidictxlint(ms)" "lostcancel(ms)" ratio target "" "+ctrlflow(roots)" ratio
+	local name dir b l c r r2
+	for name in "${MODS[@]}"; do
+		dir=$WORK/mods/$name
+		(cd "$dir" && "$BIN/anatime" -reps "$RUNS" ./... >"$WORK/ana.out" 2>"$WORK/ana.err") || {
+			echo "anatime in $dir failed:" >&2
+			tail -20 "$WORK/ana.err" >&2
+			exit 1
+		}
+		b=$(awk '$1=="bidictxlint" {print $2/1e6}' "$WORK/ana.out")
+		l=$(awk '$1=="lostcancel" {print $2/1e6}' "$WORK/ana.out")
+		c=$(awk '$1=="ctrlflow(roots)" {print $2/1e6}' "$WORK/ana.out")
+		r=$(awk -v a="$b" -v b="$l" 'BEGIN {printf "%.3f", (b > 0) ? a/b : 999}')
+		r2=$(awk -v a="$b" -v b="$l" -v c="$c" 'BEGIN {printf "%.3f", (b+c > 0) ? a/(b+c) : 999}')
+		printf '%-10s %14.1f %14.1f %8s %8s %5s   %18.1f %8s\n' "$name" "$b" "$l" "$r" "<=0.25" "$(verdict "$r" 0.25)" "$(awk -v a="$l" -v c="$c" 'BEGIN {print a+c}')" "$r2"
+		echo "  ($(head -1 "$WORK/ana.err"))"
+
+		# The same from the driver itself: -debug=tp prints the actions
+		# that make up 90% of the total time, longest first; the rest is
+		# "all others", so these sums are lower bounds.
+		(cd "$dir" && "$BIN/cmp" -debug=tp ./... >/dev/null 2>"$WORK/tp.out") || true
+		awk "$godur"'
+			$2 ~ /^bidictxlint@/ {b += ms($1); nb++}
+			$2 ~ /^lostcancel@/  {l += ms($1); nl++}
+			$2 == "all" && $3 == "others" {o = ms($1)}
+			END {printf "  -debug=tp (listed actions only): bidictxlint %.1f ms in %d actions, lostcancel %.1f ms in %d actions, all others %.1f ms\n", b, nb, l, nl, o}
+		' "$WORK/tp.out"
+	done
+}
+
+micro_bench() {
+	say "BenchmarkAnalyzer (analyzer's Run only, generated package of N functions)"
+	(cd "$ROOT" && go test -p 1 -run '^$' -bench 'BenchmarkAnalyzer' -benchmem -count 1 ./analyzer) | tee "$WORK/micro.out" | grep '^Benchmark'
+	awk '
+		/^BenchmarkAnalyzer\/N=/ {
+			split($1, p, "="); n = p[2]; sub(/-.*/, "", n)
+			ns[++k] = $3; nn[k] = n; bytes[k] = $5
+		}
+		END {
+			printf "%-16s %12s %9s %8s %5s %12s %9s\n", "N", "ms/op", "ratio", "target", "", "MB/op", "ratio"
+			for (i = 1; i <= k; i++) {
+				r = (i > 1) ? sprintf("%.2f", ns[i]/ns[i-1]) : "-"
+				rb = (i > 1) ? sprintf("%.2f", bytes[i]/bytes[i-1]) : "-"
+				v = (i > 1) ? ((ns[i]/ns[i-1] <= 2.2) ? "PASS" : "FAIL") : ""
+				printf "%-16s %12.1f %9s %8s %5s %12.1f %9s\n", nn[i-1] ? nn[i-1] " -> " nn[i] : nn[i], ns[i]/1e6, r, (i > 1) ? "<=2.2" : "", v, bytes[i]/1048576, rb
+			}
+		}' "$WORK/micro.out"
+}
+
+case $what in
+all)
+	need_time
+	build
+	modules
+	cmd_bench
+	analysis_bench
+	micro_bench
+	;;
+cmd)
+	need_time
+	build
+	modules
+	cmd_bench
+	;;
+analysis)
+	build
+	modules
+	analysis_bench
+	;;
+micro) micro_bench ;;
+*)
+	echo "usage: $0 [all|cmd|analysis|micro]" >&2
+	exit 2
+	;;
+esac
