@@ -168,8 +168,40 @@ func (f *fixer) build(s *streamRef, g *group) bool {
 	if cause {
 		call = fmt.Sprintf("%s(%s.Cause(%s))", cancel, f.pkgCtx, gctx)
 	}
-	f.insertAfter(stmt, f.wiring(gctx, cancel, call, cause))
+	literal := cause
+	if closer := f.c.responseCloser(s); closer != "" {
+		if id, ok := s.def.lhs.(*ast.Ident); ok && f.visibleAt(s.def.obj, stmt.Node().End()) {
+			call += fmt.Sprintf("; _ = %s.%s()", id.Name, closer)
+			literal = true
+		}
+	}
+	f.insertAfter(stmt, f.wiring(gctx, cancel, call, literal))
 	return true
+}
+
+// responseCloser returns the method that frees a connect-go stream's
+// pending Receive once the response headers have arrived: cancelling the
+// context alone does not then, while the request side is still open (Go's
+// HTTP/2 client watches the context only once the request body is
+// written; see e2e/facts_test.go). "" for grpc-go and for streams without
+// such a method.
+func (c *checker) responseCloser(s *streamRef) string {
+	var name string
+	switch s.kind.lib {
+	case connectV1:
+		name = "CloseResponse"
+	case connectV2:
+		name = "Close"
+	default:
+		return ""
+	}
+	t := s.def.obj.Type()
+	if obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name); obj != nil {
+		if fn, ok := obj.(*types.Func); ok && fn.Signature().Params().Len() == 0 {
+			return name
+		}
+	}
+	return ""
 }
 
 // pastErrCheck returns the `if err != nil { ... }` that checks the error

@@ -101,7 +101,12 @@ func (c *checker) message(u *use, g *group) string {
 		if len(cancelFuncs(s.ctx)) == 0 {
 			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", ctx)
 		}
-		fmt.Fprintf(&b, "cancel it with %s", wire(c.cancelName(s)))
+		cancel := c.cancelName(s)
+		if closer := c.responseCloser(s); closer != "" {
+			fmt.Fprintf(&b, "cancel it and close the stream with %s", wire(fmt.Sprintf("func() { %s(); _ = %s.%s() }", cancel, s.name, closer)))
+		} else {
+			fmt.Fprintf(&b, "cancel it with %s", wire(cancel))
+		}
 	}
 	return b.String()
 }

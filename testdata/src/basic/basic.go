@@ -65,7 +65,7 @@ func deferOnly(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	defer cancel()
 	stream := c.CallBidiStream(ctx)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := stream.Receive(); return err }) // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; cancel it with context\.AfterFunc\(gctx, cancel\)`
+	g.Go(func() error { _, err := stream.Receive(); return err }) // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = stream\.CloseResponse\(\) \}\)`
 	g.Go(func() error { <-gctx.Done(); return nil })
 	return g.Wait()
 }
