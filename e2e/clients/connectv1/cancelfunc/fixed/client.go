@@ -1,0 +1,42 @@
+// Package fixed is cancelfunc fixed by hand as bidictxlint fixes it: the
+// cancel func already in scope is called once the group's context is done.
+package fixed
+
+import (
+	"context"
+	"log"
+
+	"connectrpc.com/connect"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+// Run sends the lines next yields and logs the replies until either fails.
+func Run(ctx context.Context, client *connect.Client[wrapperspb.StringValue, wrapperspb.StringValue], next func(context.Context) (string, error)) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream := client.CallBidiStream(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	context.AfterFunc(gctx, cancel)
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if err != nil {
+				return err
+			}
+			log.Printf("reply: %s", msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			line, err := next(gctx)
+			if err != nil {
+				return err
+			}
+			if err := stream.Send(wrapperspb.String(line)); err != nil {
+				return err
+			}
+		}
+	})
+	return g.Wait()
+}

@@ -1,0 +1,46 @@
+// Package cancelfunc is a connect-go v2 bidi chat whose RPC context has a
+// cancel func in scope, with the group parented on the caller's context:
+// nothing cancels the RPC when the group fails, so Run never returns.
+package cancelfunc
+
+import (
+	"context"
+	"log"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatv2"
+)
+
+// Run sends the lines next yields and logs the replies until either fails.
+func Run(ctx context.Context, client chatv2.ChatServiceClient, next func(context.Context) (string, error)) error {
+	rpcCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(rpcCtx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if err != nil {
+				return err
+			}
+			log.Printf("reply: %s", msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			line, err := next(gctx)
+			if err != nil {
+				return err
+			}
+			if err := stream.Send(wrapperspb.String(line)); err != nil {
+				return err
+			}
+		}
+	})
+	return g.Wait()
+}

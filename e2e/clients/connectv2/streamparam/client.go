@@ -1,0 +1,41 @@
+// Package streamparam is a connect-go v2 bidi chat that receives an
+// already opened stream: its context is not visible here, and nothing
+// ends the stream when the group fails.
+package streamparam
+
+import (
+	"context"
+	"log"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatv2"
+)
+
+// Run sends the lines next yields on stream and logs the replies until
+// either fails.
+func Run(ctx context.Context, stream chatv2.ChatServiceChatClientStream, next func(context.Context) (string, error)) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if err != nil {
+				return err
+			}
+			log.Printf("reply: %s", msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			line, err := next(gctx)
+			if err != nil {
+				return err
+			}
+			if err := stream.Send(wrapperspb.String(line)); err != nil {
+				return err
+			}
+		}
+	})
+	return g.Wait()
+}

@@ -1,0 +1,44 @@
+// Package zerogroup is a grpc-go bidi chat driven by a zero-value
+// errgroup.Group, which has no context at all: a failing sender cannot
+// stop the receive loop.
+package zerogroup
+
+import (
+	"context"
+	"log"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatgrpc"
+)
+
+// Run sends the lines next yields and logs the replies until either fails.
+func Run(ctx context.Context, client chatgrpc.ChatServiceClient, next func(context.Context) (string, error)) error {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	var g errgroup.Group
+	g.Go(func() error {
+		for {
+			msg, err := stream.Recv()
+			if err != nil {
+				return err
+			}
+			log.Printf("reply: %s", msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			line, err := next(ctx)
+			if err != nil {
+				return err
+			}
+			if err := stream.Send(wrapperspb.String(line)); err != nil {
+				return err
+			}
+		}
+	})
+	return g.Wait()
+}

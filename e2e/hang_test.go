@@ -1,0 +1,46 @@
+package e2e
+
+import (
+	"testing"
+
+	"github.com/bidictxlint/bidictxlint/e2e/scenario"
+)
+
+// TestOriginalClientsHang runs every client of e2e/clients as written
+// (with the bug) against a silent peer: once its failing task has
+// returned, g.Wait does not return within hangBound. Cancelling the
+// caller's context then unwinds it, with the task's error, and leaves
+// nothing behind.
+func TestOriginalClientsHang(t *testing.T) {
+	for _, c := range scenario.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			r := scenario.Measure(c, scenario.Original, hangBound)
+			t.Log(r)
+			switch {
+			case r.Problem != "":
+				t.Fatal(r.Problem)
+			case r.Returned:
+				t.Fatalf("Wait returned %q %v after the task failed: no hang", r.Err, r.Latency)
+			case !r.Unwound:
+				t.Fatal("Wait did not return after the caller's context was cancelled")
+			}
+			checkClean(t, r)
+		})
+	}
+}
+
+// checkClean fails t unless Run returned the task's error and left no
+// goroutine in the client and no stream held at the server.
+func checkClean(t *testing.T, r scenario.Result) {
+	t.Helper()
+	if !r.TaskErr {
+		t.Errorf("Wait returned %q, want the task's error %q", r.Err, scenario.ErrTask)
+	}
+	for _, g := range r.Blocked {
+		t.Errorf("goroutine still in the client after Wait returned:\n%s", g)
+	}
+	if r.Held != 0 {
+		t.Errorf("the server still holds %d streams: the RPC was not cancelled", r.Held)
+	}
+}

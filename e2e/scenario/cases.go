@@ -1,0 +1,196 @@
+// Package scenario runs the client packages of e2e/clients against a real
+// slow peer and measures what happens once one of their errgroup tasks
+// fails: does g.Wait (and so Run) return, how fast, with which error, and
+// is anything left blocked in a Receive/Recv or held open at the server.
+//
+// It is shared by the e2e tests, which run the original clients in
+// process, and by cmd/prove, which the tests build from a fixed copy of
+// this module to run the fixed clients.
+package scenario
+
+import (
+	"context"
+	"path"
+	"strings"
+
+	"connectrpc.com/connect"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc"
+	cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc/fixed"
+	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded"
+	discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded/fixed"
+	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel"
+	nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel/fixed"
+	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned"
+	reassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned/fixed"
+	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup"
+	zerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup/fixed"
+	v2cancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc"
+	v2cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc/fixed"
+	v2discarded "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded"
+	v2discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded/fixed"
+	v2nocancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel"
+	v2nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel/fixed"
+	v2reassigned "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/reassigned"
+	v2reassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/reassigned/fixed"
+	v2streamparam "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/streamparam"
+	v2streamparamfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/streamparam/fixed"
+	v2zerogroup "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/zerogroup"
+	v2zerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/zerogroup/fixed"
+	grpccancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc"
+	grpccancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc/fixed"
+	grpcdiscarded "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded"
+	grpcdiscardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded/fixed"
+	grpcnocancel "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel"
+	grpcnocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel/fixed"
+	grpcreassigned "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reassigned"
+	grpcreassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reassigned/fixed"
+	grpczerogroup "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/zerogroup"
+	grpczerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/zerogroup/fixed"
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatgrpc"
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatv2"
+	"github.com/bidictxlint/bidictxlint/e2e/peer"
+)
+
+// ClientsPath is the import path of the directory holding the clients.
+const ClientsPath = "github.com/bidictxlint/bidictxlint/e2e/clients"
+
+// Next is what a client's failing task calls for its next piece of work.
+type Next = func(context.Context) (string, error)
+
+// A Runner runs one client's Run against p.
+type Runner func(ctx context.Context, p *peer.Peer, next Next) error
+
+// A Case is one client package: a library and a shape.
+type Case struct {
+	// Name is the client's directory under clients/, e.g.
+	// "connectv1/reassigned".
+	Name string
+	Lib  peer.Lib
+	// Peer says how the server's handlers behave.
+	Peer peer.Options
+	// Original runs the package as it stands in its directory: with the bug
+	// in this module, fixed in a copy the tool has fixed.
+	Original Runner
+	// HandFixed runs its fixed subpackage.
+	HandFixed Runner
+}
+
+// Variant selects which of a case's runners to run.
+type Variant string
+
+// The variants of a case.
+const (
+	Original  Variant = "original"
+	HandFixed Variant = "handfixed"
+)
+
+// Package is the import path of the package v runs.
+func (c Case) Package(v Variant) string {
+	if v == HandFixed {
+		return path.Join(ClientsPath, c.Name, "fixed")
+	}
+	return path.Join(ClientsPath, c.Name)
+}
+
+func (c Case) runner(v Variant) Runner {
+	if v == HandFixed {
+		return c.HandFixed
+	}
+	return c.Original
+}
+
+// Peer behaviours of the cases.
+var (
+	// silent is a peer that sends nothing (but a watch's snapshot).
+	silent = peer.Options{}
+	// greeting is a peer that sends one message first. The streamparam fix
+	// needs it: connect-go v2's Close, like v1's CloseResponse, waits for
+	// the response headers and frees nothing before they arrive (see
+	// TestConnectV2CloseBeforeHeaders).
+	greeting = peer.Options{SendFirst: true}
+)
+
+// Cases lists every client package. Each library uses every stream kind:
+// nocancel a server stream, discarded a client stream, the others a bidi
+// stream.
+var Cases = []Case{
+	{"connectv1/cancelfunc", peer.ConnectV1, silent, v1Chat(cancelfunc.Run), v1Chat(cancelfuncfixed.Run)},
+	{"connectv1/nocancel", peer.ConnectV1, silent, v1Watch(nocancel.Run), v1Watch(nocancelfixed.Run)},
+	{"connectv1/reassigned", peer.ConnectV1, silent, v1Chat(reassigned.Run), v1Chat(reassignedfixed.Run)},
+	{"connectv1/discarded", peer.ConnectV1, silent, v1Upload(discarded.Run), v1Upload(discardedfixed.Run)},
+	{"connectv1/zerogroup", peer.ConnectV1, silent, v1Chat(zerogroup.Run), v1Chat(zerogroupfixed.Run)},
+
+	{"connectv2/cancelfunc", peer.ConnectV2, silent, v2(v2cancelfunc.Run), v2(v2cancelfuncfixed.Run)},
+	{"connectv2/nocancel", peer.ConnectV2, silent, v2(v2nocancel.Run), v2(v2nocancelfixed.Run)},
+	{"connectv2/reassigned", peer.ConnectV2, silent, v2(v2reassigned.Run), v2(v2reassignedfixed.Run)},
+	{"connectv2/discarded", peer.ConnectV2, silent, v2(v2discarded.Run), v2(v2discardedfixed.Run)},
+	{"connectv2/zerogroup", peer.ConnectV2, silent, v2(v2zerogroup.Run), v2(v2zerogroupfixed.Run)},
+	{"connectv2/streamparam", peer.ConnectV2, greeting, v2OpenedChat(v2streamparam.Run), v2OpenedChat(v2streamparamfixed.Run)},
+
+	{"grpcgo/cancelfunc", peer.GRPC, silent, grpc(grpccancelfunc.Run), grpc(grpccancelfuncfixed.Run)},
+	{"grpcgo/nocancel", peer.GRPC, silent, grpc(grpcnocancel.Run), grpc(grpcnocancelfixed.Run)},
+	{"grpcgo/reassigned", peer.GRPC, silent, grpc(grpcreassigned.Run), grpc(grpcreassignedfixed.Run)},
+	{"grpcgo/discarded", peer.GRPC, silent, grpc(grpcdiscarded.Run), grpc(grpcdiscardedfixed.Run)},
+	{"grpcgo/zerogroup", peer.GRPC, silent, grpc(grpczerogroup.Run), grpc(grpczerogroupfixed.Run)},
+}
+
+// Bidi reports whether the case's stream is a bidi stream (the only kind
+// whose request side stays open while the peer answers).
+func (c Case) Bidi() bool {
+	_, shape, _ := strings.Cut(c.Name, "/")
+	return shape != "nocancel" && shape != "discarded"
+}
+
+// Lookup returns the case called name.
+func Lookup(name string) (Case, bool) {
+	for _, c := range Cases {
+		if c.Name == name {
+			return c, true
+		}
+	}
+	return Case{}, false
+}
+
+type connectV1Client = *connect.Client[wrapperspb.StringValue, wrapperspb.StringValue]
+
+type connectV1Run = func(context.Context, connectV1Client, Next) error
+
+func v1Chat(run connectV1Run) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error { return run(ctx, p.ConnectV1.Chat, next) }
+}
+
+func v1Watch(run connectV1Run) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error { return run(ctx, p.ConnectV1.Watch, next) }
+}
+
+func v1Upload(run connectV1Run) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error { return run(ctx, p.ConnectV1.Upload, next) }
+}
+
+func v2(run func(context.Context, chatv2.ChatServiceClient, Next) error) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error { return run(ctx, p.ConnectV2, next) }
+}
+
+// v2OpenedChat opens the chat the way a careful owner of a stream does
+// before handing it to a stream-taking function: with its own context, and
+// closing the stream when that context ends or when done. (Cancelling
+// alone does not free a Receive once the response headers have arrived;
+// see TestPendingReceive.)
+func v2OpenedChat(run func(context.Context, chatv2.ChatServiceChatClientStream, Next) error) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error {
+		stream, err := p.ConnectV2.Chat(ctx)
+		if err != nil {
+			return err
+		}
+		defer stream.Close()
+		stop := context.AfterFunc(ctx, func() { _ = stream.Close() })
+		defer stop()
+		return run(ctx, stream, next)
+	}
+}
+
+func grpc(run func(context.Context, chatgrpc.ChatServiceClient, Next) error) Runner {
+	return func(ctx context.Context, p *peer.Peer, next Next) error { return run(ctx, p.GRPC, next) }
+}

@@ -1,0 +1,167 @@
+package scenario
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/bidictxlint/bidictxlint/e2e/peer"
+)
+
+// ErrTask is the error the failing task returns.
+var ErrTask = errors.New("scenario: the producing task failed")
+
+// Bounds of a measurement.
+const (
+	// setupBound is how long the stream may take to reach the server and
+	// the task to fail.
+	setupBound = 5 * time.Second
+	// unwindBound is how long Run may take to return once the caller's
+	// context is cancelled.
+	unwindBound = 2 * time.Second
+	// settleBound is how long goroutines and server streams may take to
+	// wind down once Run has returned.
+	settleBound = time.Second
+)
+
+// A Result is what Measure observed.
+type Result struct {
+	Case    string
+	Variant Variant
+	// Problem is set when the scenario itself could not run (no server,
+	// the stream never reached it, Run returned before the task failed).
+	Problem string `json:",omitempty"`
+	// Returned says whether Run returned within the bound after the
+	// task's failure, and Latency how long that took (the bound if not).
+	Returned bool
+	Latency  time.Duration
+	// Unwound says, when Run had not returned, whether cancelling the
+	// caller's context made it return.
+	Unwound bool
+	// Err is Run's error; TaskErr says whether it is ErrTask.
+	Err     string `json:",omitempty"`
+	TaskErr bool
+	// Blocked lists the goroutines still in the client's package after Run
+	// returned and a short settle: a task stuck in Receive/Recv.
+	Blocked []string `json:",omitempty"`
+	// Held is the number of streams the server still held then: an RPC
+	// that was never cancelled.
+	Held int64
+}
+
+func (r Result) String() string {
+	return fmt.Sprintf("%s (%s): returned=%v after %v, unwound=%v, err=%q, blocked=%d, held=%d, problem=%q",
+		r.Case, r.Variant, r.Returned, r.Latency.Round(time.Millisecond), r.Unwound, r.Err, len(r.Blocked), r.Held, r.Problem)
+}
+
+// Measure starts a slow peer for c, runs variant v of its client with a
+// failing task, and reports whether Run returns within bound of the
+// failure. If it does not, Measure cancels the caller's context and
+// reports whether that unwinds it. The task fails only once the server
+// holds the stream, so a hang is never a stream that was not yet open.
+func Measure(c Case, v Variant, bound time.Duration) (r Result) {
+	r = Result{Case: c.Name, Variant: v}
+	p, err := peer.Start(c.Lib, c.Peer)
+	if err != nil {
+		r.Problem = err.Error()
+		return r
+	}
+	defer func() {
+		if err := p.Close(); err != nil && r.Problem == "" {
+			r.Problem = err.Error()
+		}
+	}()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+
+	failed := make(chan time.Time, 1)
+	done := make(chan error, 1)
+	go func() { done <- c.runner(v)(ctx, p, failingNext(p, c.Peer, failed)) }()
+
+	var failedAt time.Time
+	select {
+	case failedAt = <-failed:
+	case err := <-done:
+		r.Problem = fmt.Sprintf("Run returned before the task failed: %v", err)
+		return r
+	case <-time.After(setupBound):
+		r.Problem = "the task did not fail within " + setupBound.String()
+		cancel()
+		<-done
+		return r
+	}
+
+	var runErr error
+	select {
+	case runErr = <-done:
+		r.Returned, r.Latency = true, time.Since(failedAt)
+	case <-time.After(bound):
+		r.Latency = bound
+		cancel()
+		select {
+		case runErr = <-done:
+			r.Unwound = true
+		case <-time.After(unwindBound):
+			r.Problem = "Run did not return even after its context was cancelled"
+			return r
+		}
+	}
+	if runErr != nil {
+		r.Err = runErr.Error()
+	}
+	r.TaskErr = errors.Is(runErr, ErrTask)
+	cancel()
+	r.Blocked, r.Held = settle(p, c.Package(v))
+	return r
+}
+
+// failingNext yields one line, then, once p holds the stream (and, if p
+// sends a first message, once the client has received it), records the
+// time and returns ErrTask.
+func failingNext(p *peer.Peer, opts peer.Options, failed chan<- time.Time) Next {
+	calls := 0
+	return func(context.Context) (string, error) {
+		calls++
+		if calls == 1 {
+			return "hello", nil
+		}
+		if !p.WaitHeld(1, setupBound) {
+			return "", errors.New("scenario: the server never held the stream")
+		}
+		if opts.SendFirst && !p.WaitDelivered(1, setupBound) {
+			return "", errors.New("scenario: the client never received the first message")
+		}
+		failed <- time.Now()
+		return "", ErrTask
+	}
+}
+
+// settle waits up to settleBound for every goroutine running code of pkg
+// to end and for the server to release every stream, and returns what is
+// left.
+func settle(p *peer.Peer, pkg string) (blocked []string, held int64) {
+	deadline := time.Now().Add(settleBound)
+	for {
+		blocked, held = goroutinesIn(pkg), p.Held()
+		if len(blocked) == 0 && held == 0 || time.Now().After(deadline) {
+			return blocked, held
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// goroutinesIn returns the stacks of the goroutines with a frame in pkg.
+func goroutinesIn(pkg string) []string {
+	buf := make([]byte, 1<<20)
+	buf = buf[:runtime.Stack(buf, true)]
+	var in []string
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		if strings.Contains(g, pkg+".") {
+			in = append(in, g)
+		}
+	}
+	return in
+}
