@@ -14,9 +14,11 @@ func (c *checker) cancelled(s *streamRef, g *group) bool {
 		return true // opened under the group
 	}
 	cancels := make(map[types.Object]bool)
+	names := make(map[string]bool) // a cheap filter before the type lookup
 	if s.visible() {
 		for _, n := range cancelFuncs(s.ctx) {
 			cancels[n.cancel] = true
+			names[n.cancel.Name()] = true
 		}
 	}
 	closes := s.kind.lib == connectV2
@@ -33,6 +35,9 @@ func (c *checker) cancelled(s *streamRef, g *group) bool {
 	}
 	for cur := range fn.Preorder((*ast.Ident)(nil)) {
 		id := cur.Node().(*ast.Ident)
+		if !anyCancel && !names[id.Name] && !(closes && id.Name == "Close") {
+			continue
+		}
 		obj := c.info.Uses[id]
 		switch {
 		case obj == nil:
