@@ -430,8 +430,8 @@ func (f *fixer) onlyMethodCalls(g *group) bool {
 	}
 	for cur := range fn.Preorder((*ast.Ident)(nil)) {
 		id := cur.Node().(*ast.Ident)
-		if f.c.info.Uses[id] != obj {
-			continue
+		if id.Name != obj.Name() || f.c.info.Uses[id] != obj {
+			continue // the name check spares most map lookups
 		}
 		if cur.ParentEdgeKind() != edge.SelectorExpr_X {
 			return false
