@@ -145,12 +145,14 @@ func (c *checker) recordGo(cur inspector.Cursor, call *ast.CallExpr) {
 // inLoopBelow reports whether a loop encloses cur without enclosing the
 // group's creation: a Go call in a loop starts many tasks.
 func inLoopBelow(cur, creation inspector.Cursor) bool {
-	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncDecl)(nil)) {
-		if _, ok := p.Node().(*ast.FuncDecl); ok {
+	for p := cur; p.Node() != nil; p = p.Parent() {
+		switch p.Node().(type) {
+		case *ast.FuncDecl:
 			return false
-		}
-		if !p.Contains(creation) {
-			return true
+		case *ast.ForStmt, *ast.RangeStmt:
+			if !p.Contains(creation) {
+				return true
+			}
 		}
 	}
 	return false

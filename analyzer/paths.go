@@ -89,7 +89,10 @@ func (c *checker) handsOn(cur, fn inspector.Cursor, g *group) bool {
 		}
 		return true // handed on: a helper, time.AfterFunc, a struct field
 	}
-	for p := range cur.Enclosing((*ast.FuncLit)(nil)) {
+	for p := cur; p.Node() != nil; p = p.Parent() {
+		if _, ok := p.Node().(*ast.FuncLit); !ok {
+			continue
+		}
 		if p == fn {
 			return false
 		}

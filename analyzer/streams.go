@@ -65,6 +65,19 @@ var receiveMethods = [...]map[string]bool{
 	grpcGo:    {"Recv": true, "RecvMsg": true},
 }
 
+// blockingNames is every method name in the two tables above: a call
+// named otherwise cannot block on a stream, whatever its receiver, so the
+// type lookup (a probe of the package's largest map) is skipped.
+var blockingNames = func() map[string]bool {
+	names := make(map[string]bool)
+	for _, t := range append(blockingMethods[:], receiveMethods[:]...) {
+		for m := range t {
+			names[m] = true
+		}
+	}
+	return names
+}()
+
 // isBlocking reports whether calling method on a stream of kind k can
 // wait for the peer.
 func isBlocking(k streamKind, method string) bool {

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 	"iter"
+	"slices"
 	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
@@ -64,13 +65,13 @@ func (u *use) streamName() string {
 type taskScan struct {
 	c       *checker
 	task    *goCall
-	visited map[ast.Node]bool
+	visited []ast.Node // functions scanned: a task reaches few
 	uses    []*use
 }
 
 // usesOf returns the blocking stream calls reached from task, in order.
 func (c *checker) usesOf(task *goCall) []*use {
-	ts := &taskScan{c: c, task: task, visited: make(map[ast.Node]bool)}
+	ts := &taskScan{c: c, task: task}
 	arg := unparen(task.cur.ChildAt(edge.CallExpr_Args, 0))
 	switch f := arg.Node().(type) {
 	case *ast.FuncLit:
@@ -96,10 +97,10 @@ func (c *checker) usesOf(task *goCall) []*use {
 // the task's own call through which fn was reached (nil for the task
 // itself) and via names the helper.
 func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast.Node, via string) {
-	if !fn.Valid() || ts.visited[fn.Node()] {
+	if !fn.Valid() || slices.Contains(ts.visited, fn.Node()) {
 		return
 	}
-	ts.visited[fn.Node()] = true
+	ts.visited = append(ts.visited, fn.Node())
 	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cc.Node().(*ast.CallExpr)
 		here := site
@@ -127,7 +128,7 @@ func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast
 // blocking returns the use if call is a blocking method call on a stream.
 func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
+	if !ok || !blockingNames[sel.Sel.Name] {
 		return nil
 	}
 	k := ts.c.streams.kind(ts.c.info.TypeOf(sel.X))
@@ -159,7 +160,10 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 			return inspector.Cursor{}, nil, ""
 		}
 	}
-	if !c.carriesStream(call) {
+	// Only a same-package function can be followed; asking that first
+	// spares the type lookups of carriesStream for calls into other
+	// packages, which are most calls.
+	if !c.funcDecl(staticFunc(c.info, call.Fun)).Valid() || !c.carriesStream(call) {
 		return inspector.Cursor{}, nil, ""
 	}
 	decl, cfr := c.declOf(call, fr)
@@ -473,8 +477,10 @@ func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
 // that encloses cur.
 func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
 	var out inspector.Cursor
-	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		out = p
+	for p := cur; p.Node() != nil; p = p.Parent() {
+		if isFuncNode(p.Node()) {
+			out = p
+		}
 	}
 	return out
 }
@@ -482,8 +488,21 @@ func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
 // innermostFunc returns the function declaration or literal that most
 // closely encloses cur.
 func innermostFunc(cur inspector.Cursor) inspector.Cursor {
-	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
-		return p
+	for p := cur; p.Node() != nil; p = p.Parent() {
+		if isFuncNode(p.Node()) {
+			return p
+		}
 	}
 	return inspector.Cursor{}
+}
+
+// isFuncNode reports whether n is a function declaration or literal.
+// The walks up the tree test it by hand rather than through
+// Cursor.Enclosing, whose iterator allocates on every call.
+func isFuncNode(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.FuncDecl, *ast.FuncLit:
+		return true
+	}
+	return false
 }
