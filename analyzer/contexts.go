@@ -37,10 +37,10 @@ const (
 // propagates reports whether cancelling the parent cancels the child.
 func (s deriveStep) propagates() bool { return s != stepNone && s != stepNoCancel }
 
-// ctxKey identifies a context value: a def, a variable on entry (a
-// parameter or a package variable), or an expression evaluated once.
+// ctxKey identifies a context value that no def holds: a variable on
+// entry (a parameter or a package variable), or an expression evaluated
+// once. A def's value is memoised on the def (def.ctx).
 type ctxKey struct {
-	def  *def
 	obj  types.Object
 	expr ast.Expr
 }
@@ -88,7 +88,7 @@ func (c *checker) node(k ctxKey, mk func() *ctxNode) *ctxNode {
 
 // ctxOfDef returns the context value assigned by d.
 func (c *checker) ctxOfDef(d *def) *ctxNode {
-	n := c.node(ctxKey{def: d}, func() *ctxNode {
+	n := d.ctx.get(func() *ctxNode {
 		name := c.text(d.lhs)
 		if d.rhs == nil {
 			return &ctxNode{name: name, def: d}

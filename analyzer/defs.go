@@ -25,7 +25,37 @@ type def struct {
 	rhsAt int              // index of rhs among the statement's values
 	stmt  inspector.Cursor // the AssignStmt or ValueSpec
 	end   token.Pos        // uses at or after end see this def
+
+	// What the analysis learns of d, memoised on d itself rather than in
+	// maps keyed by it: a package's defs are many, and a field is read
+	// where the def already is, without probing a large table.
+	group  memo[*group]     // groupOf
+	stream memo[*streamRef] // streamOfDef
+	ctx    memo[*ctxNode]   // ctxOfDef
 }
+
+// A memo holds a value computed once. While it is being computed it reads
+// as the zero value, so that a cycle (x = f(x) in a loop) ends.
+type memo[T any] struct {
+	state uint8 // 0: not asked, 1: being computed, 2: done
+	val   T
+}
+
+// get returns the memoised value, computing it with mk the first time.
+func (m *memo[T]) get(mk func() T) T {
+	if m.state == 0 {
+		m.state = 1
+		v := mk()
+		if m.state == 1 { // mk did not set it itself
+			m.val = v
+		}
+		m.state = 2
+	}
+	return m.val
+}
+
+// set records v as the value, also while it is being computed.
+func (m *memo[T]) set(v T) { m.val, m.state = v, 2 }
 
 // defining reports whether d introduces its variable (`:=` or var) rather
 // than assigning an existing one.

@@ -44,12 +44,7 @@ type goCall struct {
 
 // groupOf returns the group created by d, or nil if d is not a creation.
 func (c *checker) groupOf(d *def) *group {
-	if g, ok := c.groups[d]; ok {
-		return g
-	}
-	g := c.newGroup(d)
-	c.groups[d] = g
-	return g
+	return d.group.get(func() *group { return c.newGroup(d) })
 }
 
 func (c *checker) newGroup(d *def) *group {
@@ -73,7 +68,7 @@ func (c *checker) newGroup(d *def) *group {
 		}
 		if d.index == 0 && c.isWithContext(rhs) && len(rhs.Args) == 1 {
 			g := &group{def: d, call: rhs}
-			c.groups[d] = g // so that the group context can point back
+			d.group.set(g) // so that the group context can point back
 			g.parent = c.ctxAt(rhs.Args[0], rhs.Pos())
 			if st, ok := d.stmt.Node().(*ast.AssignStmt); ok && len(st.Lhs) == 2 {
 				g.gctx = c.defAt(st.Lhs[1], d.stmt)

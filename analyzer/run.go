@@ -19,10 +19,8 @@ type checker struct {
 	set     Settings
 
 	defs         map[types.Object][]*def
-	groups       map[*def]*group
 	groupList    []*group // groups with tasks, in source order
 	ctxNodes     map[ctxKey]*ctxNode
-	streamRefs   map[*def]*streamRef
 	decls        map[*types.Func]inspector.Cursor
 	trackedTypes map[types.Type]bool
 	fixes        *fixState
@@ -43,9 +41,7 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		streams:      newStreamTypes(s.GRPC),
 		set:          s,
 		defs:         make(map[types.Object][]*def),
-		groups:       make(map[*def]*group),
 		ctxNodes:     make(map[ctxKey]*ctxNode),
-		streamRefs:   make(map[*def]*streamRef),
 		decls:        make(map[*types.Func]inspector.Cursor),
 		trackedTypes: make(map[types.Type]bool),
 	}

@@ -440,11 +440,11 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 // streamOfDef returns the stream that d assigns, with its opening call
 // and context when they are visible.
 func (c *checker) streamOfDef(d *def) *streamRef {
-	if ref, ok := c.streamRefs[d]; ok {
-		return ref
+	if d.stream.state != 0 {
+		return d.stream.val
 	}
 	ref := &streamRef{name: c.text(d.lhs), key: d, def: d}
-	c.streamRefs[d] = ref
+	d.stream.set(ref)
 	switch rhs := ast.Unparen(d.rhs).(type) {
 	case *ast.CallExpr:
 		if arg := c.firstContextArg(rhs); arg != nil {
@@ -454,7 +454,7 @@ func (c *checker) streamOfDef(d *def) *streamRef {
 	case *ast.Ident:
 		if d.index == 0 {
 			if src := c.resolveStream(rhs, nil, d.stmt.Node().Pos()); src != nil {
-				c.streamRefs[d] = src
+				d.stream.set(src)
 				return src
 			}
 		}
