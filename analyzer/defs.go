@@ -8,7 +8,6 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
-	"golang.org/x/tools/go/types/typeutil"
 )
 
 // A def is one assignment to a variable (or to a struct field through a
@@ -215,11 +214,25 @@ func isContext(t types.Type) bool {
 func isGroupType(t types.Type) bool { return isNamed(t, errgroupPath, "Group") }
 
 // funcIn returns the package-level function or method that call invokes
-// statically when it belongs to package path, or nil.
+// statically when it belongs to package path, or nil. It reads Uses and
+// Selections only (staticFunc), not the larger Types map that
+// typeutil.Callee consults first.
 func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
-	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	fn := staticFunc(info, call.Fun)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != path {
 		return nil
 	}
 	return fn
+}
+
+// typeOf is info.TypeOf, answered from Uses for a variable's name:
+// Uses is the smaller map and keyed by pointer, and names are most of
+// the expressions whose type the analysis asks.
+func typeOf(info *types.Info, e ast.Expr) types.Type {
+	if id, ok := e.(*ast.Ident); ok {
+		if v, ok := info.Uses[id].(*types.Var); ok {
+			return v.Type()
+		}
+	}
+	return info.TypeOf(e)
 }

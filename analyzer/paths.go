@@ -61,7 +61,7 @@ func (c *checker) closesStream(cur inspector.Cursor, s *streamRef) bool {
 	if !ok || sel.Sel != cur.Node() {
 		return false
 	}
-	k := c.streams.kind(c.info.TypeOf(sel.X))
+	k := c.streams.kind(typeOf(c.info, sel.X))
 	if !closesPendingReceive(k, "Close") {
 		return false
 	}

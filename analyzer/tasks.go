@@ -131,7 +131,7 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	if !ok || !blockingNames[sel.Sel.Name] {
 		return nil
 	}
-	k := ts.c.streams.kind(ts.c.info.TypeOf(sel.X))
+	k := ts.c.streams.kind(typeOf(ts.c.info, sel.X))
 	if !isBlocking(k, sel.Sel.Name) {
 		return nil
 	}
@@ -177,7 +177,7 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 // holds one, as an argument or receiver.
 func (c *checker) carriesStream(call *ast.CallExpr) bool {
 	holds := func(e ast.Expr) bool {
-		t := c.info.TypeOf(e)
+		t := typeOf(c.info, e)
 		return t != nil && (c.streams.kind(t).ok() || c.tracked(t) && !isContext(t) && !isGroupType(t) && !isFunc(t))
 	}
 	for _, a := range call.Args {
@@ -466,7 +466,7 @@ func (c *checker) streamOfDef(d *def) *streamRef {
 // context.Context.
 func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
 	for _, a := range call.Args {
-		if t := c.info.TypeOf(a); t != nil && isContext(t) {
+		if t := typeOf(c.info, a); t != nil && isContext(t) {
 			return a
 		}
 	}
