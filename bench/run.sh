@@ -14,12 +14,16 @@
 #             with -debug=tp) against lostcancel on the same packages.
 #             Target: bidictxlint <= 0.25x lostcancel (real modules).
 #   micro     BenchmarkAnalyzer (analyzer/bench_test.go) at N = 1000..8000
-#             generated functions: time and memory ratio per doubling of N.
-#             Target <= 2.2x. BenchmarkLostcancel's ratio on the same
-#             packages is printed beside it for reference.
+#             generated functions, each iteration on the next of several
+#             type-checked copies (8000 functions in all, as a driver meets
+#             packages: never warm from the previous iteration): median time
+#             and memory ratio per doubling of N over BENCH_MICRO_COUNT runs.
+#             Target <= 2.2x. Printed beside it for reference: the same on
+#             one copy repeated (BenchmarkAnalyzerRepeat) and lostcancel's
+#             ratio on the same copies (BenchmarkLostcancel).
 #
-# Environment: BENCH_RUNS (9), BENCH_SYNTH (4000), BENCH_KEEP=1 keeps the
-# work directory. Needs the Go module proxy (or a warm module cache) for the
+# Environment: BENCH_RUNS (9), BENCH_SYNTH (4000), BENCH_MICRO_COUNT (5),
+# BENCH_KEEP=1 keeps the work directory. Needs the Go module proxy (or a warm module cache) for the
 # two real modules and their dependencies. Runs one job at a time, with
 # go build -p 1, so that it can share a machine.
 set -euo pipefail
@@ -27,6 +31,7 @@ set -euo pipefail
 what=${1:-all}
 RUNS=${BENCH_RUNS:-9}
 SYNTH=${BENCH_SYNTH:-4000}
+MICRO_COUNT=${BENCH_MICRO_COUNT:-5}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 export GOFLAGS="${GOFLAGS:-$(go env GOFLAGS)} -p=1"
 
@@ -207,27 +212,41 @@ analysis_bench() {
 }
 
 micro_bench() {
-	say "BenchmarkAnalyzer (analyzer's Run only, generated package of N functions), and go vet's lostcancel (+ctrlflow) on the same packages"
-	(cd "$ROOT" && go test -p 1 -run '^$' -bench 'BenchmarkAnalyzer|BenchmarkLostcancel' -benchmem -count 1 ./analyzer) | tee "$WORK/micro.out" | grep '^Benchmark'
+	say "BenchmarkAnalyzer (analyzer's Run only, generated package of N functions, copies in turn), median of $MICRO_COUNT; beside it the same on one copy repeated, and go vet's lostcancel (+ctrlflow) on the same copies"
+	(cd "$ROOT" && go test -p 1 -run '^$' -bench 'BenchmarkAnalyzer|BenchmarkLostcancel' -benchmem -count "$MICRO_COUNT" ./analyzer) | tee "$WORK/micro.out" | grep '^Benchmark'
 	awk '
-		/^Benchmark(Analyzer|Lostcancel)\/N=/ {
+		function median(list,   a, n, i, j, t) {
+			n = split(list, a, " ")
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+			return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+		}
+		/^Benchmark(Analyzer|AnalyzerRepeat|Lostcancel)\/N=/ {
 			split($1, p, "="); n = p[2]; sub(/-.*/, "", n)
-			if ($1 ~ /^BenchmarkAnalyzer/) { ns[++k] = $3; nn[k] = n; bytes[k] = $5 } else { lc[++m] = $3 }
+			b = $1; sub(/\/.*/, "", b)
+			if (!(n in seen)) { seen[n] = 1; order[++k] = n }
+			t[b, n] = t[b, n] " " $3
+			if (b == "BenchmarkAnalyzer") m[n] = m[n] " " $5
 		}
 		END {
-			printf "%-16s %9s %7s %7s %5s %9s %7s %7s %5s %16s\n", "N", "ms/op", "ratio", "target", "", "MB/op", "ratio", "target", "", "lostcancel ratio"
+			for (i = 1; i <= k; i++) {
+				n = order[i]
+				ns[i] = median(t["BenchmarkAnalyzer", n]); by[i] = median(m[n])
+				rp[i] = median(t["BenchmarkAnalyzerRepeat", n]); lc[i] = median(t["BenchmarkLostcancel", n])
+			}
+			printf "%-16s %9s %7s %7s %5s %9s %7s %7s %5s %14s %14s\n", "N", "ms/op", "ratio", "target", "", "MB/op", "ratio", "target", "", "repeat ratio", "lostcancel"
 			for (i = 1; i <= k; i++) {
 				if (i == 1) {
-					printf "%-16s %9.1f %7s %7s %5s %9.1f %7s %7s %5s %16s\n", nn[i], ns[i]/1e6, "-", "", "", bytes[i]/1048576, "-", "", "", "-"
+					printf "%-16s %9.1f %7s %7s %5s %9.1f %7s %7s %5s %14s %14s\n", order[i], ns[i]/1e6, "-", "", "", by[i]/1048576, "-", "", "", "-", "-"
 					continue
 				}
-				r = ns[i]/ns[i-1]; rb = bytes[i]/bytes[i-1]
+				r = ns[i]/ns[i-1]; rb = by[i]/by[i-1]
+				rr = (rp[i] && rp[i-1]) ? sprintf("%.2f (info)", rp[i]/rp[i-1]) : "?"
 				l = (lc[i] && lc[i-1]) ? sprintf("%.2f", lc[i]/lc[i-1]) : "?"
-				printf "%-16s %9.1f %7.2f %7s %5s %9.1f %7.2f %7s %5s %16s\n", nn[i-1] " -> " nn[i], ns[i]/1e6, r, "<=2.2", (r <= 2.2) ? "PASS" : "FAIL", bytes[i]/1048576, rb, "<=2.2", (rb <= 2.2) ? "PASS" : "FAIL", l
+				printf "%-16s %9.1f %7.2f %7s %5s %9.1f %7.2f %7s %5s %14s %14s\n", order[i-1] " -> " order[i], ns[i]/1e6, r, "<=2.2", (r <= 2.2) ? "PASS" : "FAIL", by[i]/1048576, rb, "<=2.2", (rb <= 2.2) ? "PASS" : "FAIL", rr, l
 			}
 			if (k > 1 && lc[1] && lc[k])
-				printf "%s -> %s overall: time x%.1f (lostcancel x%.1f), memory x%.1f; linear would be x%d\n", nn[1], nn[k], ns[k]/ns[1], lc[k]/lc[1], bytes[k]/bytes[1], nn[k]/nn[1]
-			print "(time growing faster than N in both passes is go/types maps outgrowing the CPU caches, not the analysis)"
+				printf "%s -> %s overall: time x%.1f (one copy repeated x%.1f, lostcancel x%.1f), memory x%.1f; linear would be x%d\n", order[1], order[k], ns[k]/ns[1], rp[k]/rp[1], lc[k]/lc[1], by[k]/by[1], order[k]/order[1]
+			print "(\"repeat\" times one copy again and again: a package small enough to stay in the CPU caches between runs is timed warm, larger ones cold)"
 		}' "$WORK/micro.out"
 }
 
