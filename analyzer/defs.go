@@ -78,13 +78,16 @@ func (d *def) rhsCursor() inspector.Cursor {
 }
 
 // defsOf returns the defs recorded for obj, in source order.
-func (c *checker) defsOf(obj types.Object) []*def { return c.defs[obj] }
+func (c *checker) defsOf(obj types.Object) []*def {
+	v, _ := obj.(*types.Var) // only variables and fields are recorded
+	return c.defs[v]
+}
 
 // reaching returns the last def of obj that ends before pos, or nil.
 // Textual order stands in for control flow: good enough for the straight
 // line code that opens a stream and starts a group.
 func (c *checker) reaching(obj types.Object, pos token.Pos) *def {
-	ds := c.defs[obj] // in source order: the walk visits files and nodes in order
+	ds := c.defsOf(obj) // in source order: the walk visits files and nodes in order
 	i := sort.Search(len(ds), func(i int) bool { return ds[i].end > pos })
 	if i == 0 {
 		return nil
@@ -141,7 +144,11 @@ func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsA
 		if l.Name == "_" {
 			return
 		}
-		obj = c.info.ObjectOf(l)
+		if a, ok := cur.Node().(*ast.AssignStmt); ok && a.Tok == token.ASSIGN {
+			obj = c.info.Uses[l] // x = v: a use; ObjectOf would probe Defs first
+		} else {
+			obj = c.info.ObjectOf(l)
+		}
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
 			obj = sel.Obj()
@@ -151,7 +158,7 @@ func (c *checker) recordDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsA
 	if !ok || !c.tracked(v.Type()) {
 		return
 	}
-	c.defs[obj] = append(c.defs[obj], &def{obj: obj, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end})
+	c.defs[v] = append(c.defs[v], &def{obj: obj, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end})
 }
 
 // tracked reports whether values of type t matter to the analysis.

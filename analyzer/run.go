@@ -18,8 +18,8 @@ type checker struct {
 	streams *streamTypes
 	set     Settings
 
-	defs         map[types.Object][]*def
-	groupList    []*group // groups with tasks, in source order
+	defs         map[*types.Var][]*def // keyed by pointer: hashed faster than an interface
+	groupList    []*group              // groups with tasks, in source order
 	ctxNodes     map[ctxKey]*ctxNode
 	decls        map[*types.Func]inspector.Cursor
 	trackedTypes map[types.Type]bool
@@ -40,7 +40,7 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		root:         in.Root(),
 		streams:      newStreamTypes(s.GRPC),
 		set:          s,
-		defs:         make(map[types.Object][]*def),
+		defs:         make(map[*types.Var][]*def),
 		ctxNodes:     make(map[ctxKey]*ctxNode),
 		decls:        make(map[*types.Func]inspector.Cursor),
 		trackedTypes: make(map[types.Type]bool),
