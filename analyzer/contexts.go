@@ -115,10 +115,11 @@ func (c *checker) ctxOfDef(d *def) *ctxNode {
 // by the context package or by errgroup.WithContext, or a root.
 func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
 	n := &ctxNode{name: c.text(call)}
-	if index != 0 && !(index == 1 && c.isWithContext(call)) {
+	withContext := c.isWithContext(call)
+	if index != 0 && !(index == 1 && withContext) {
 		return n
 	}
-	if c.isWithContext(call) {
+	if withContext {
 		if index == 1 && len(call.Args) == 1 {
 			n.parent, n.step = c.ctxAt(call.Args[0], call.Pos()), stepGroup
 			if d != nil {

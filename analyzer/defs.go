@@ -221,13 +221,30 @@ func isContext(t types.Type) bool {
 func isGroupType(t types.Type) bool { return isNamed(t, errgroupPath, "Group") }
 
 // funcIn returns the package-level function or method that call invokes
-// statically when it belongs to package path, or nil. It reads Uses and
-// Selections only (staticFunc), not the larger Types map that
-// typeutil.Callee consults first.
+// statically when it belongs to package path, or nil.
 func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
-	fn := staticFunc(info, call.Fun)
+	fn := calleeFunc(info, call.Fun)
 	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != path {
 		return nil
+	}
+	return fn
+}
+
+// calleeFunc is typeutil.Callee restricted to functions and methods, in
+// one probe of Uses: for x.f, go/types records f in Uses with the object
+// it also puts in the Selection, whether x is a package or a value, so
+// Selections need not be asked.
+func calleeFunc(info *types.Info, fun ast.Expr) *types.Func {
+	var fn *types.Func
+	switch f := ast.Unparen(fun).(type) {
+	case *ast.Ident:
+		fn, _ = info.Uses[f].(*types.Func)
+	case *ast.SelectorExpr:
+		fn, _ = info.Uses[f.Sel].(*types.Func)
+	case *ast.IndexExpr:
+		fn = calleeFunc(info, f.X)
+	case *ast.IndexListExpr:
+		fn = calleeFunc(info, f.X)
 	}
 	return fn
 }

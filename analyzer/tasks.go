@@ -283,28 +283,22 @@ func (c *checker) bindFields(nf *frame, fields *ast.FieldList, args []ast.Expr, 
 	}
 }
 
-// staticFunc returns the function a call's Fun denotes, or nil.
+// staticFunc returns the function a call's Fun denotes, or nil: the
+// callee (calleeFunc), except for a method expression T.M(x), whose
+// receiver is an argument. Only a method needs Selections to tell.
 func staticFunc(info *types.Info, fun ast.Expr) *types.Func {
-	switch f := ast.Unparen(fun).(type) {
-	case *ast.Ident:
-		fn, _ := info.Uses[f].(*types.Func)
+	fn := calleeFunc(info, fun)
+	if fn == nil || fn.Signature().Recv() == nil {
 		return fn
-	case *ast.SelectorExpr:
-		if sel := info.Selections[f]; sel != nil {
-			if sel.Kind() != types.MethodVal {
-				return nil
-			}
-			fn, _ := sel.Obj().(*types.Func)
-			return fn
-		}
-		fn, _ := info.Uses[f.Sel].(*types.Func)
-		return fn
-	case *ast.IndexExpr:
-		return staticFunc(info, f.X)
-	case *ast.IndexListExpr:
-		return staticFunc(info, f.X)
 	}
-	return nil
+	sel, ok := ast.Unparen(fun).(*ast.SelectorExpr)
+	if !ok {
+		return fn
+	}
+	if s := info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+		return nil
+	}
+	return fn
 }
 
 // funcDecl returns the declaration of fn if it is in the package being
