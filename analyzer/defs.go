@@ -77,9 +77,29 @@ func (d *def) rhsCursor() inspector.Cursor {
 	return inspector.Cursor{}
 }
 
-// defsOf returns the defs recorded for obj, in source order.
+// defsOf returns all the defs of obj, in source order: for a local
+// variable, those of the declaration it is in; otherwise, of the package.
 func (c *checker) defsOf(obj types.Object) []*def {
 	v, _ := obj.(*types.Var) // only variables and fields are recorded
+	if v == nil {
+		return nil
+	}
+	if isLocal(v) {
+		c.collectThrough(v.Pos())
+	} else {
+		c.collectAll()
+	}
+	return c.defs[v]
+}
+
+// defsBefore returns the defs of obj recorded so far, in source order,
+// which include all those that end before pos.
+func (c *checker) defsBefore(obj types.Object, pos token.Pos) []*def {
+	v, _ := obj.(*types.Var)
+	if v == nil {
+		return nil
+	}
+	c.collectThrough(pos)
 	return c.defs[v]
 }
 
@@ -87,7 +107,7 @@ func (c *checker) defsOf(obj types.Object) []*def {
 // Textual order stands in for control flow: good enough for the straight
 // line code that opens a stream and starts a group.
 func (c *checker) reaching(obj types.Object, pos token.Pos) *def {
-	ds := c.defsOf(obj) // in source order: the walk visits files and nodes in order
+	ds := c.defsBefore(obj, pos) // in source order: the walk visits files and nodes in order
 	i := sort.Search(len(ds), func(i int) bool { return ds[i].end > pos })
 	if i == 0 {
 		return nil

@@ -14,6 +14,7 @@ type group struct {
 	gctx   *def          // the group context's def; nil when discarded or zero
 	parent *ctxNode      // the parent context; nil for a zero value
 	tasks  []*goCall     // its Go and TryGo calls, in source order
+	decl   int           // the top-level declaration of its first Go call
 }
 
 func (g *group) zero() bool { return g.call == nil }
@@ -97,7 +98,8 @@ func (c *checker) defAt(lhs ast.Expr, stmt inspector.Cursor) *def {
 	if !ok || id.Name == "_" {
 		return nil
 	}
-	for _, d := range c.defsOf(c.info.ObjectOf(id)) {
+	v, _ := c.info.ObjectOf(id).(*types.Var)
+	for _, d := range c.defs[v] { // stmt has been walked: no need to walk on
 		if d.stmt == stmt && d.lhs == lhs {
 			return d
 		}
@@ -132,6 +134,7 @@ func (c *checker) recordGo(cur inspector.Cursor, call *ast.CallExpr) {
 		return
 	}
 	if len(g.tasks) == 0 {
+		g.decl = c.walking
 		c.groupList = append(c.groupList, g)
 	}
 	g.tasks = append(g.tasks, &goCall{call: call, cur: cur, inLoop: inLoopBelow(cur, d.stmt)})

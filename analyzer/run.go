@@ -1,7 +1,9 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -24,6 +26,10 @@ type checker struct {
 	decls        map[*types.Func]inspector.Cursor
 	trackedTypes map[types.Type]bool
 	fixes        *fixState
+
+	topDecls  []inspector.Cursor // the files' declarations, in walk order
+	collected int                // topDecls[:collected] have been walked
+	walking   int                // the declaration being walked, or -1
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
@@ -45,10 +51,7 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		decls:        make(map[*types.Func]inspector.Cursor),
 		trackedTypes: make(map[types.Type]bool),
 	}
-	c.collect()
-	for _, g := range c.groupList {
-		c.checkGroup(g)
-	}
+	c.checkPackage()
 	return nil, nil
 }
 
@@ -62,11 +65,95 @@ func imports(pkg *types.Package, path string) bool {
 	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == path })
 }
 
-// collect is the one walk of the syntax: it records assignments of the
-// values that matter and the groups' Go calls.
-func (c *checker) collect() {
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.FuncDecl)(nil)}
-	for cur := range c.root.Preorder(filter...) {
+// checkPackage is the one walk of the syntax, a top-level declaration at
+// a time: it records the assignments of the values that matter and the
+// groups' Go calls (collectDecl), and checks the groups that a function
+// creates as soon as the function has been walked, while its syntax is
+// still in the CPU's caches. A check can look further down the package
+// (a task calls a helper declared later); collectThrough then walks on
+// to there first, so that the defs before any position the analysis asks
+// about are all recorded, as if the whole package had been walked.
+// Groups held in package variables, whose Go calls can be in any
+// function, are checked at the end.
+func (c *checker) checkPackage() {
+	c.walking = -1
+	for file := range c.root.Children() {
+		for d := range file.Children() {
+			switch n := d.Node().(type) {
+			case *ast.FuncDecl:
+				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
+					c.decls[fn] = d
+				}
+				c.topDecls = append(c.topDecls, d)
+			case *ast.GenDecl:
+				c.topDecls = append(c.topDecls, d)
+			}
+		}
+	}
+	if !inSourceOrder(c.topDecls) {
+		c.collectAll() // files out of position order: no looking ahead by position
+	}
+	next := 0 // c.groupList[:next] are checked or deferred
+	var late []*group
+	for i, d := range c.topDecls {
+		c.collectThrough(d.Node().Pos())
+		for ; next < len(c.groupList) && c.groupList[next].decl <= i; next++ {
+			if g := c.groupList[next]; isLocal(g.def.obj) {
+				c.checkGroup(g)
+			} else {
+				late = append(late, g)
+			}
+		}
+	}
+	late = append(late, c.groupList[next:]...)
+	for _, g := range late {
+		c.checkGroup(g)
+	}
+}
+
+// inSourceOrder reports whether the declarations' positions increase in
+// walk order, as they do when the files are listed in the order they were
+// parsed.
+func inSourceOrder(decls []inspector.Cursor) bool {
+	return slices.IsSortedFunc(decls, func(a, b inspector.Cursor) int { return cmp.Compare(a.Node().Pos(), b.Node().Pos()) })
+}
+
+// isLocal reports whether obj is declared inside a function, so that
+// every statement that names it is in that function's declaration.
+func isLocal(obj types.Object) bool {
+	p := obj.Parent()
+	return p != nil && p != types.Universe && (obj.Pkg() == nil || p != obj.Pkg().Scope())
+}
+
+// collectThrough walks the declarations that begin at or before pos, so
+// that every def before pos is recorded. It does nothing while a
+// declaration is being walked: the walk's own questions are about
+// positions it has passed.
+func (c *checker) collectThrough(pos token.Pos) {
+	if c.walking >= 0 {
+		return
+	}
+	for c.collected < len(c.topDecls) && c.topDecls[c.collected].Node().Pos() <= pos {
+		c.collectDecl(c.collected)
+	}
+}
+
+// collectAll walks every declaration not yet walked.
+func (c *checker) collectAll() {
+	if c.walking >= 0 {
+		return
+	}
+	for c.collected < len(c.topDecls) {
+		c.collectDecl(c.collected)
+	}
+}
+
+// collectDecl walks topDecls[i], which must be the next one.
+func (c *checker) collectDecl(i int) {
+	c.collected, c.walking = i+1, i
+	defer func() { c.walking = -1 }()
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil)}
+	for cur := range c.topDecls[i].Preorder(filter...) {
 		switch n := cur.Node().(type) {
 		case *ast.AssignStmt:
 			c.recordAssign(cur, n)
@@ -74,10 +161,6 @@ func (c *checker) collect() {
 			c.recordValueSpec(cur, n)
 		case *ast.CallExpr:
 			c.recordGo(cur, n)
-		case *ast.FuncDecl:
-			if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
-				c.decls[fn] = cur
-			}
 		}
 	}
 }
