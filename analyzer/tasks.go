@@ -360,6 +360,15 @@ func (c *checker) resolveStream(e ast.Expr, fr *frame, pos token.Pos) *streamRef
 		if d == nil {
 			return &streamRef{name: x.Name, key: obj}
 		}
+		if fr != nil && d.index == 0 {
+			// s := param inside a followed helper: the copy is the
+			// caller's stream, which only the frame knows.
+			if rhs, ok := ast.Unparen(d.rhs).(*ast.Ident); ok {
+				if ref := c.resolveStream(rhs, fr, d.stmt.Node().Pos()); ref != nil {
+					return ref
+				}
+			}
+		}
 		return c.streamOfDef(d)
 	case *ast.SelectorExpr:
 		sel := c.info.Selections[x]
@@ -399,7 +408,7 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 	obj := c.info.Uses[base.(*ast.Ident)]
 	field := c.info.Selections[x].Obj()
 	// x.f = v: the last such assignment before the use, after x exists.
-	fds := c.defsOf(field)
+	fds := c.defsBefore(field, bpos)
 	for i := sort.Search(len(fds), func(i int) bool { return fds[i].end > bpos }) - 1; i >= 0 && fds[i].end > obj.Pos(); i-- {
 		d := fds[i]
 		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {

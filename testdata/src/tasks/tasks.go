@@ -137,3 +137,42 @@ func outsideTasks(ctx context.Context, client chatgrpc.ChatClient) error {
 	}
 	return g.Wait()
 }
+
+// pkgGroup is a group in a package variable. Its Go calls can be in any
+// function, so it is checked once the whole package has been walked: the
+// failing task in startFail, further down, counts.
+var pkgGroup errgroup.Group
+
+func startRecv(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	pkgGroup.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: group pkgGroup has no context`
+	return nil
+}
+
+func startFail() {
+	pkgGroup.Go(func() error { return errors.New("fail") })
+}
+
+// laterHelper: the task hands the stream to a helper declared further
+// down, which receives on a local copy of it. The walk reads on to the
+// helper before following the task there, so the copy is traced back to
+// the task's stream.
+func laterHelper(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { return recvCopy(stream) }) // want `stream\.Recv can block forever in an errgroup task \(in recvCopy\): the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+func recvCopy(in chatgrpc.Chat_LegacyClient) error {
+	s := in
+	_, err := s.Recv()
+	return err
+}
