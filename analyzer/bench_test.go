@@ -23,10 +23,13 @@ import (
 // should at most roughly double the time (target: ≤ 2.2× per doubling;
 // bench/run.sh prints the ratios).
 //
-// Each size is measured the way a driver meets packages: every iteration
-// analyses the next of several type-checked copies of the package
-// (benchFuncs functions in all, whatever N), so that no iteration finds
-// its package in the CPU caches where the previous iteration left it.
+// Each size is measured the way a driver meets packages, after other work
+// has been through the CPU caches: every iteration analyses the next of
+// several type-checked copies of the package (benchFuncs functions in
+// all, whatever N), and before it, outside the timer, evictCaches writes
+// a buffer larger than the last-level cache. So no iteration finds its
+// package, or the memory the previous iteration allocated and freed, in
+// the caches, and every size is timed from the same start.
 // BenchmarkAnalyzerRepeat analyses one copy again and again instead.
 //
 //	go test -run='^$' -bench=BenchmarkAnalyzer -benchmem -p 1 ./analyzer
@@ -46,6 +49,7 @@ func BenchmarkAnalyzer(b *testing.B) {
 		b.ReportAllocs()
 		b.ResetTimer()
 		for i := 0; b.Loop(); i++ {
+			evictCaches(b)
 			if _, err := a.Run(cs[i%len(cs)].pass(a, report)); err != nil {
 				b.Fatal(err)
 			}
@@ -74,13 +78,14 @@ func BenchmarkAnalyzerRepeat(b *testing.B) {
 
 // BenchmarkLostcancel is the reference for BenchmarkAnalyzer: go vet's
 // lostcancel with the ctrlflow result it needs, on the same generated
-// packages, timed the same way (copies in turn).
+// packages, timed the same way (copies in turn, caches evicted).
 func BenchmarkLostcancel(b *testing.B) {
 	benchSizes(b, false, func(b *testing.B, cs []*checked, _ int) {
 		var diags int
 		report := func(analysis.Diagnostic) { diags++ }
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
+			evictCaches(b)
 			c := cs[i%len(cs)]
 			p := c.pass(ctrlflow.Analyzer, report)
 			p.ImportObjectFact = func(types.Object, analysis.Fact) bool { return false }
@@ -154,6 +159,22 @@ var (
 	benchMu    sync.Mutex
 	benchCache = make(map[int][]*checked)
 	benchWant  = make(map[int]int)
+)
+
+// evictCaches writes one byte per cache line of a 128 MB buffer, several
+// times the last-level cache of common machines, with the timer stopped.
+func evictCaches(b *testing.B) {
+	b.StopTimer()
+	evictOnce.Do(func() { evictBuf = make([]byte, 128<<20) })
+	for i := 0; i < len(evictBuf); i += 64 {
+		evictBuf[i]++
+	}
+	b.StartTimer()
+}
+
+var (
+	evictOnce sync.Once
+	evictBuf  []byte
 )
 
 // TestGenerated checks the generator against the analyzer: every shape
