@@ -15,8 +15,9 @@
 #             Target: bidictxlint <= 0.25x lostcancel (real modules).
 #   micro     BenchmarkAnalyzer (analyzer/bench_test.go) at N = 1000..8000
 #             generated functions, each iteration on the next of several
-#             type-checked copies (8000 functions in all, as a driver meets
-#             packages: never warm from the previous iteration): median time
+#             type-checked copies (8000 functions in all) after evicting the
+#             CPU caches, as a driver meets packages: never warm from the
+#             previous iteration. Median time
 #             and memory ratio per doubling of N over BENCH_MICRO_COUNT runs.
 #             Target <= 2.2x. Printed beside it for reference: the same on
 #             one copy repeated (BenchmarkAnalyzerRepeat) and lostcancel's
@@ -212,7 +213,7 @@ analysis_bench() {
 }
 
 micro_bench() {
-	say "BenchmarkAnalyzer (analyzer's Run only, generated package of N functions, copies in turn), median of $MICRO_COUNT; beside it the same on one copy repeated, and go vet's lostcancel (+ctrlflow) on the same copies"
+	say "BenchmarkAnalyzer (analyzer's Run only, generated package of N functions, copies in turn, caches evicted), median of $MICRO_COUNT; beside it the same on one copy repeated, and go vet's lostcancel (+ctrlflow) on the same copies"
 	(cd "$ROOT" && go test -p 1 -run '^$' -bench 'BenchmarkAnalyzer|BenchmarkLostcancel' -benchmem -count "$MICRO_COUNT" ./analyzer) | tee "$WORK/micro.out" | grep '^Benchmark'
 	awk '
 		function median(list,   a, n, i, j, t) {
