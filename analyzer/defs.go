@@ -108,7 +108,7 @@ func (c *checker) defsBefore(obj types.Object, pos token.Pos) []*def {
 // line code that opens a stream and starts a group.
 func (c *checker) reaching(obj types.Object, pos token.Pos) *def {
 	ds := c.defsBefore(obj, pos) // in source order: the walk visits files and nodes in order
-	i := sort.Search(len(ds), func(i int) bool { return ds[i].end > pos })
+	i := sort.Search(len(ds), func(i int) bool { return c.cmpPos(ds[i].end, pos) > 0 })
 	if i == 0 {
 		return nil
 	}

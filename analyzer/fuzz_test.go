@@ -147,6 +147,13 @@ type checked struct {
 // check parses the given files (partial ASTs allowed) and type-checks
 // them, collecting errors so that checking goes on after the first.
 func check(e *env, path string, srcs map[string][]byte) *checked {
+	return checkParsedIn(e, path, srcs, nil)
+}
+
+// checkParsedIn is check with the files parsed (and so numbered in the
+// FileSet) in the order of the names in parseOrder, as a driver that
+// parses in parallel may; they are listed by name all the same.
+func checkParsedIn(e *env, path string, srcs map[string][]byte, parseOrder []string) *checked {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	c := &checked{fset: e.fset, src: srcs}
@@ -157,12 +164,19 @@ func check(e *env, path string, srcs map[string][]byte) *checked {
 			}
 		}
 	})
-	for _, name := range names {
+	if parseOrder == nil {
+		parseOrder = names
+	}
+	parsed := make(map[string]*ast.File)
+	for _, name := range parseOrder {
 		f, err := parser.ParseFile(e.fset, name, srcs[name], parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			c.parseErrs++
 		}
-		if f != nil {
+		parsed[name] = f
+	}
+	for _, name := range names {
+		if f := parsed[name]; f != nil {
 			c.files = append(c.files, f)
 		}
 	}

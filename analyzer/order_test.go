@@ -120,3 +120,65 @@ func other() {}
 		}
 	}
 }
+
+// TestParseOrder checks that the diagnostics do not depend on the order
+// in which the driver parsed the files, which numbers their positions:
+// go/packages parses a package's files in parallel. The group is a
+// package variable declared in a.go; its tasks are started in b.go and
+// c.go, so every verdict compares positions in different files.
+func TestParseOrder(t *testing.T) {
+	srcs := map[string][]byte{
+		"a.go": []byte(`package order
+
+import "golang.org/x/sync/errgroup"
+
+var pkgGroup errgroup.Group
+`),
+		"b.go": []byte(`package order
+
+import (
+	"context"
+
+	"gen/chatgrpc"
+)
+
+func startRecv(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	pkgGroup.Go(func() error { _, err := stream.Recv(); return err })
+	return nil
+}
+`),
+		"c.go": []byte(`package order
+
+import "errors"
+
+func startFail() {
+	pkgGroup.Go(func() error { return errors.New("fail") })
+}
+`),
+	}
+	a := analyzer.Analyzer
+	for _, order := range [][]string{
+		{"a.go", "b.go", "c.go"}, {"a.go", "c.go", "b.go"}, {"b.go", "a.go", "c.go"},
+		{"b.go", "c.go", "a.go"}, {"c.go", "a.go", "b.go"}, {"c.go", "b.go", "a.go"},
+	} {
+		c := checkParsedIn(getEnv(), "example.com/parseorder", srcs, order)
+		if c.parseErrs > 0 || len(c.typeErrs) > 0 {
+			t.Fatalf("parsed as %v: %d parse errors, type errors %v", order, c.parseErrs, c.typeErrs)
+		}
+		var got []string
+		report := func(d analysis.Diagnostic) {
+			got = append(got, fmt.Sprintf("%v: %s", c.fset.Position(d.Pos), d.Message))
+		}
+		if _, err := a.Run(c.pass(a, report)); err != nil {
+			t.Fatal(err)
+		}
+		const want = "b.go:14:39: stream.Recv can block forever in an errgroup task: group pkgGroup has no context"
+		if len(got) != 1 || !strings.Contains(got[0], want) {
+			t.Errorf("parsed as %v: diagnostics\n%s\nwant one containing %q", order, strings.Join(got, "\n"), want)
+		}
+	}
+}

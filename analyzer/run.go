@@ -6,6 +6,7 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+	"sort"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -30,6 +31,14 @@ type checker struct {
 	topDecls  []inspector.Cursor // the files' declarations, in walk order
 	collected int                // topDecls[:collected] have been walked
 	walking   int                // the declaration being walked, or -1
+	files     []fileSpan         // the files' positions, by start; nil when in walk order
+}
+
+// A fileSpan is the range of positions of one file and its place in the
+// order the driver lists the files (the walk's order).
+type fileSpan struct {
+	start, end token.Pos
+	index      int
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
@@ -73,6 +82,8 @@ func imports(pkg *types.Package, path string) bool {
 // (a task calls a helper declared later); collectThrough then walks on
 // to there first, so that the defs before any position the analysis asks
 // about are all recorded, as if the whole package had been walked.
+// "Before" is walk order (cmpPos), whatever order the files were parsed
+// in.
 // Groups held in package variables, whose Go calls can be in any
 // function, are checked at the end.
 func (c *checker) checkPackage() {
@@ -90,9 +101,7 @@ func (c *checker) checkPackage() {
 			}
 		}
 	}
-	if !inSourceOrder(c.topDecls) {
-		c.collectAll() // files out of position order: no looking ahead by position
-	}
+	c.files = outOfOrderFiles(c.pass.Files)
 	next := 0 // c.groupList[:next] are checked or deferred
 	var late []*group
 	for i, d := range c.topDecls {
@@ -111,11 +120,44 @@ func (c *checker) checkPackage() {
 	}
 }
 
-// inSourceOrder reports whether the declarations' positions increase in
-// walk order, as they do when the files are listed in the order they were
-// parsed.
-func inSourceOrder(decls []inspector.Cursor) bool {
-	return slices.IsSortedFunc(decls, func(a, b inspector.Cursor) int { return cmp.Compare(a.Node().Pos(), b.Node().Pos()) })
+// outOfOrderFiles returns the files' position ranges sorted by start,
+// with their places in the list, or nil if positions already increase
+// along the list. Files are numbered as they are parsed; drivers that
+// parse in parallel (go/packages) number them in no set order.
+func outOfOrderFiles(files []*ast.File) []fileSpan {
+	spans := make([]fileSpan, len(files))
+	for i, f := range files {
+		spans[i] = fileSpan{f.FileStart, f.FileEnd, i}
+	}
+	byStart := func(a, b fileSpan) int { return cmp.Compare(a.start, b.start) }
+	if slices.IsSortedFunc(spans, byStart) {
+		return nil
+	}
+	slices.SortFunc(spans, byStart)
+	return spans
+}
+
+// cmpPos compares two positions of the package in the order the walk
+// meets them: by file as the driver lists the files, then by offset. So
+// "before" means the same whatever order the files were parsed in, and
+// the defs of a variable, recorded as the walk meets them, are sorted.
+func (c *checker) cmpPos(a, b token.Pos) int {
+	if c.files != nil {
+		if fa, fb := c.fileIndex(a), c.fileIndex(b); fa != fb {
+			return cmp.Compare(fa, fb)
+		}
+	}
+	return cmp.Compare(a, b)
+}
+
+// fileIndex returns the place in the driver's list of the file that
+// holds p, or -1.
+func (c *checker) fileIndex(p token.Pos) int {
+	i := sort.Search(len(c.files), func(i int) bool { return c.files[i].start > p }) - 1
+	if i < 0 || p > c.files[i].end {
+		return -1
+	}
+	return c.files[i].index
 }
 
 // isLocal reports whether obj is declared inside a function, so that
@@ -133,7 +175,7 @@ func (c *checker) collectThrough(pos token.Pos) {
 	if c.walking >= 0 {
 		return
 	}
-	for c.collected < len(c.topDecls) && c.topDecls[c.collected].Node().Pos() <= pos {
+	for c.collected < len(c.topDecls) && c.cmpPos(c.topDecls[c.collected].Node().Pos(), pos) <= 0 {
 		c.collectDecl(c.collected)
 	}
 }

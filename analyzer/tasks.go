@@ -409,7 +409,7 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 	field := c.info.Selections[x].Obj()
 	// x.f = v: the last such assignment before the use, after x exists.
 	fds := c.defsBefore(field, bpos)
-	for i := sort.Search(len(fds), func(i int) bool { return fds[i].end > bpos }) - 1; i >= 0 && fds[i].end > obj.Pos(); i-- {
+	for i := sort.Search(len(fds), func(i int) bool { return c.cmpPos(fds[i].end, bpos) > 0 }) - 1; i >= 0 && c.cmpPos(fds[i].end, obj.Pos()) > 0; i-- {
 		d := fds[i]
 		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
 			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
