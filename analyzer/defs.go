@@ -44,17 +44,15 @@ type memo[T any] struct {
 func (m *memo[T]) get(mk func() T) T {
 	if m.state == 0 {
 		m.state = 1
-		v := mk()
-		if m.state == 1 { // mk did not set it itself
-			m.val = v
-		}
+		m.val = mk()
 		m.state = 2
 	}
 	return m.val
 }
 
-// set records v as the value, also while it is being computed.
-func (m *memo[T]) set(v T) { m.val, m.state = v, 2 }
+// set gives the value while it is being computed, for a cycle back to it
+// to read instead of the zero value; what mk returns replaces it.
+func (m *memo[T]) set(v T) { m.val = v }
 
 // defining reports whether d introduces its variable (`:=` or var) rather
 // than assigning an existing one.
@@ -80,26 +78,24 @@ func (d *def) rhsCursor() inspector.Cursor {
 // defsOf returns all the defs of obj, in source order: for a local
 // variable, those of the declaration it is in; otherwise, of the package.
 func (c *checker) defsOf(obj types.Object) []*def {
-	v, _ := obj.(*types.Var) // only variables and fields are recorded
-	if v == nil {
-		return nil
+	if obj != nil && isLocal(obj) {
+		return c.defsBefore(obj, obj.Pos()) // walks the declaration it is in
 	}
-	if isLocal(v) {
-		c.collectThrough(v.Pos())
-	} else {
-		c.collectAll()
-	}
-	return c.defs[v]
+	c.collectAll()
+	return c.recorded(obj)
 }
 
 // defsBefore returns the defs of obj recorded so far, in source order,
 // which include all those that end before pos.
 func (c *checker) defsBefore(obj types.Object, pos token.Pos) []*def {
-	v, _ := obj.(*types.Var)
-	if v == nil {
-		return nil
-	}
 	c.collectThrough(pos)
+	return c.recorded(obj)
+}
+
+// recorded returns the defs of obj recorded so far. Only variables and
+// fields are recorded.
+func (c *checker) recorded(obj types.Object) []*def {
+	v, _ := obj.(*types.Var)
 	return c.defs[v]
 }
 

@@ -98,8 +98,7 @@ func (c *checker) defAt(lhs ast.Expr, stmt inspector.Cursor) *def {
 	if !ok || id.Name == "_" {
 		return nil
 	}
-	v, _ := c.info.ObjectOf(id).(*types.Var)
-	for _, d := range c.defs[v] { // stmt has been walked: no need to walk on
+	for _, d := range c.recorded(c.info.ObjectOf(id)) { // stmt has been walked: no need to walk on
 		if d.stmt == stmt && d.lhs == lhs {
 			return d
 		}

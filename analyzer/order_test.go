@@ -79,19 +79,7 @@ func other() {}
 	if c.parseErrs > 0 || len(c.typeErrs) > 0 {
 		t.Fatalf("%d parse errors, type errors %v", c.parseErrs, c.typeErrs)
 	}
-	a := analyzer.Analyzer
-	diags := func(c *checked) []string {
-		var out []string
-		report := func(d analysis.Diagnostic) {
-			out = append(out, fmt.Sprintf("%v: %s", c.fset.Position(d.Pos), d.Message))
-		}
-		if _, err := a.Run(c.pass(a, report)); err != nil {
-			t.Fatal(err)
-		}
-		slices.Sort(out)
-		return out
-	}
-	inOrder := diags(c)
+	inOrder := diagnostics(t, c)
 	want := []string{"a.go:19:39: stream.Recv can block forever", "a.go:33:29: stream.Recv can block forever in an errgroup task (in recvCopy): the stream's context ctx is not"}
 	if len(inOrder) != len(want) {
 		t.Fatalf("files in order: %d diagnostics, want %d:\n%s", len(inOrder), len(want), strings.Join(inOrder, "\n"))
@@ -115,7 +103,7 @@ func other() {}
 			names = append(names, c.fset.File(c.files[i].FileStart).Name())
 		}
 		listed.inspect = inspector.New(listed.files)
-		if got := diags(&listed); !slices.Equal(got, inOrder) {
+		if got := diagnostics(t, &listed); !slices.Equal(got, inOrder) {
 			t.Errorf("files listed as %v: diagnostics\n%s\nwant, as in order,\n%s", names, strings.Join(got, "\n"), strings.Join(inOrder, "\n"))
 		}
 	}
@@ -160,7 +148,6 @@ func startFail() {
 }
 `),
 	}
-	a := analyzer.Analyzer
 	for _, order := range [][]string{
 		{"a.go", "b.go", "c.go"}, {"a.go", "c.go", "b.go"}, {"b.go", "a.go", "c.go"},
 		{"b.go", "c.go", "a.go"}, {"c.go", "a.go", "b.go"}, {"c.go", "b.go", "a.go"},
@@ -169,16 +156,26 @@ func startFail() {
 		if c.parseErrs > 0 || len(c.typeErrs) > 0 {
 			t.Fatalf("parsed as %v: %d parse errors, type errors %v", order, c.parseErrs, c.typeErrs)
 		}
-		var got []string
-		report := func(d analysis.Diagnostic) {
-			got = append(got, fmt.Sprintf("%v: %s", c.fset.Position(d.Pos), d.Message))
-		}
-		if _, err := a.Run(c.pass(a, report)); err != nil {
-			t.Fatal(err)
-		}
+		got := diagnostics(t, c)
 		const want = "b.go:14:39: stream.Recv can block forever in an errgroup task: group pkgGroup has no context"
 		if len(got) != 1 || !strings.Contains(got[0], want) {
 			t.Errorf("parsed as %v: diagnostics\n%s\nwant one containing %q", order, strings.Join(got, "\n"), want)
 		}
 	}
+}
+
+// diagnostics runs the analyzer on c and returns its diagnostics as
+// "file:line:col: message", sorted.
+func diagnostics(t *testing.T, c *checked) []string {
+	t.Helper()
+	a := analyzer.Analyzer
+	var out []string
+	report := func(d analysis.Diagnostic) {
+		out = append(out, fmt.Sprintf("%v: %s", c.fset.Position(d.Pos), d.Message))
+	}
+	if _, err := a.Run(c.pass(a, report)); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out
 }

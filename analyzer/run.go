@@ -104,8 +104,8 @@ func (c *checker) checkPackage() {
 	c.files = outOfOrderFiles(c.pass.Files)
 	next := 0 // c.groupList[:next] are checked or deferred
 	var late []*group
-	for i, d := range c.topDecls {
-		c.collectThrough(d.Node().Pos())
+	for i := range c.topDecls {
+		c.walkTo(i + 1)
 		for ; next < len(c.groupList) && c.groupList[next].decl <= i; next++ {
 			if g := c.groupList[next]; isLocal(g.def.obj) {
 				c.checkGroup(g)
@@ -168,24 +168,26 @@ func isLocal(obj types.Object) bool {
 }
 
 // collectThrough walks the declarations that begin at or before pos, so
-// that every def before pos is recorded. It does nothing while a
-// declaration is being walked: the walk's own questions are about
-// positions it has passed.
+// that every def before pos is recorded.
 func (c *checker) collectThrough(pos token.Pos) {
-	if c.walking >= 0 {
-		return
+	n := c.collected
+	for n < len(c.topDecls) && c.cmpPos(c.topDecls[n].Node().Pos(), pos) <= 0 {
+		n++
 	}
-	for c.collected < len(c.topDecls) && c.cmpPos(c.topDecls[c.collected].Node().Pos(), pos) <= 0 {
-		c.collectDecl(c.collected)
-	}
+	c.walkTo(n)
 }
 
 // collectAll walks every declaration not yet walked.
-func (c *checker) collectAll() {
+func (c *checker) collectAll() { c.walkTo(len(c.topDecls)) }
+
+// walkTo walks topDecls[:n], those not walked yet. It does nothing while
+// a declaration is being walked: the walk's own questions are about
+// positions it has passed.
+func (c *checker) walkTo(n int) {
 	if c.walking >= 0 {
 		return
 	}
-	for c.collected < len(c.topDecls) {
+	for c.collected < n {
 		c.collectDecl(c.collected)
 	}
 }

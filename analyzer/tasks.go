@@ -360,13 +360,11 @@ func (c *checker) resolveStream(e ast.Expr, fr *frame, pos token.Pos) *streamRef
 		if d == nil {
 			return &streamRef{name: x.Name, key: obj}
 		}
-		if fr != nil && d.index == 0 {
+		if src := copied(d); src != nil && fr != nil {
 			// s := param inside a followed helper: the copy is the
 			// caller's stream, which only the frame knows.
-			if rhs, ok := ast.Unparen(d.rhs).(*ast.Ident); ok {
-				if ref := c.resolveStream(rhs, fr, d.stmt.Node().Pos()); ref != nil {
-					return ref
-				}
+			if ref := c.resolveStream(src, fr, d.stmt.Node().Pos()); ref != nil {
+				return ref
 			}
 		}
 		return c.streamOfDef(d)
@@ -443,26 +441,30 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 // streamOfDef returns the stream that d assigns, with its opening call
 // and context when they are visible.
 func (c *checker) streamOfDef(d *def) *streamRef {
-	if d.stream.state != 0 {
-		return d.stream.val
-	}
-	ref := &streamRef{name: c.text(d.lhs), key: d, def: d}
-	d.stream.set(ref)
-	switch rhs := ast.Unparen(d.rhs).(type) {
-	case *ast.CallExpr:
-		if arg := c.firstContextArg(rhs); arg != nil {
-			ref.open, ref.ctxArg = rhs, arg
-			ref.ctx = c.ctxAt(arg, rhs.Pos())
-		}
-	case *ast.Ident:
-		if d.index == 0 {
-			if src := c.resolveStream(rhs, nil, d.stmt.Node().Pos()); src != nil {
-				d.stream.set(src)
-				return src
+	return d.stream.get(func() *streamRef {
+		ref := &streamRef{name: c.text(d.lhs), key: d, def: d}
+		d.stream.set(ref) // a cycle (s = s in a loop) ends at d itself
+		if src := copied(d); src != nil {
+			if from := c.resolveStream(src, nil, d.stmt.Node().Pos()); from != nil {
+				return from
+			}
+		} else if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok {
+			if arg := c.firstContextArg(call); arg != nil {
+				ref.open, ref.ctxArg = call, arg
+				ref.ctx = c.ctxAt(arg, call.Pos())
 			}
 		}
+		return ref
+	})
+}
+
+// copied returns the variable that d copies (s := in), or nil.
+func copied(d *def) *ast.Ident {
+	id, ok := ast.Unparen(d.rhs).(*ast.Ident)
+	if !ok || d.index != 0 {
+		return nil
 	}
-	return ref
+	return id
 }
 
 // firstContextArg returns the first argument of call whose type is
