@@ -37,10 +37,11 @@ const (
 // propagates reports whether cancelling the parent cancels the child.
 func (s deriveStep) propagates() bool { return s != stepNone && s != stepNoCancel }
 
-// ctxKey identifies a context value that no def holds: a variable on
-// entry (a parameter or a package variable), or an expression evaluated
-// once. A def's value is memoised on the def (def.ctx).
+// ctxKey identifies one context value: the value a def assigns, a
+// variable on entry (a parameter or a package variable), or an
+// expression evaluated once.
 type ctxKey struct {
+	def  *def
 	obj  types.Object
 	expr ast.Expr
 }
@@ -50,10 +51,7 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 	e = ast.Unparen(e)
 	switch x := e.(type) {
 	case *ast.Ident:
-		obj := c.info.Uses[x]
-		if obj == nil {
-			obj = c.info.Defs[x]
-		}
+		obj := c.info.ObjectOf(x)
 		if obj == nil {
 			return c.opaqueCtx(e)
 		}
@@ -63,7 +61,7 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{name: x.Name} })
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
-			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{name: c.text(x)} })
+			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{name: types.ExprString(x)} })
 		}
 	case *ast.CallExpr:
 		return c.node(ctxKey{expr: x}, func() *ctxNode { return c.derived(x, 0, nil) })
@@ -72,24 +70,27 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 }
 
 func (c *checker) opaqueCtx(e ast.Expr) *ctxNode {
-	return c.node(ctxKey{expr: e}, func() *ctxNode { return &ctxNode{name: c.text(e)} })
+	return c.node(ctxKey{expr: e}, func() *ctxNode { return &ctxNode{name: types.ExprString(e)} })
 }
 
-// node returns the memoised node for k, making it with mk the first time.
+// node returns the one node for k, making it with mk the first time, so
+// that the same value is the same node wherever it is reached from. While
+// mk runs, k reads as nil: a cycle (x = f(x) in a loop, or an ill-typed
+// initialisation cycle) ends there.
 func (c *checker) node(k ctxKey, mk func() *ctxNode) *ctxNode {
-	if n, ok := c.ctxNodes[k]; ok {
+	if n, ok := c.ctxs[k]; ok {
 		return n
 	}
-	c.ctxNodes[k] = nil // a cycle (x = f(x) in a loop) ends at a root
+	c.ctxs[k] = nil
 	n := mk()
-	c.ctxNodes[k] = n
+	c.ctxs[k] = n
 	return n
 }
 
 // ctxOfDef returns the context value assigned by d.
 func (c *checker) ctxOfDef(d *def) *ctxNode {
-	n := d.ctx.get(func() *ctxNode {
-		name := c.text(d.lhs)
+	name := types.ExprString(d.lhs)
+	n := c.node(ctxKey{def: d}, func() *ctxNode {
 		if d.rhs == nil {
 			return &ctxNode{name: name, def: d}
 		}
@@ -105,8 +106,8 @@ func (c *checker) ctxOfDef(d *def) *ctxNode {
 		}
 		return &ctxNode{name: name, def: d}
 	})
-	if n == nil { // cycle
-		return &ctxNode{name: c.text(d.lhs), def: d}
+	if n == nil { // a cycle
+		return &ctxNode{name: name, def: d}
 	}
 	return n
 }
@@ -114,7 +115,7 @@ func (c *checker) ctxOfDef(d *def) *ctxNode {
 // derived returns the node for result index of call: a context derived
 // by the context package or by errgroup.WithContext, or a root.
 func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
-	n := &ctxNode{name: c.text(call)}
+	n := &ctxNode{name: types.ExprString(call)}
 	withContext := c.isWithContext(call)
 	if index != 0 && !(index == 1 && withContext) {
 		return n
@@ -199,7 +200,8 @@ func derivesFrom(n, anc *ctxNode) bool {
 	return false
 }
 
-// underGroup returns the group whose context n derives from, if any.
+// underGroup reports whether n is g's context or derives from it through
+// steps that propagate cancellation.
 func underGroup(n *ctxNode, g *group) bool {
 	for ; n != nil; n = n.parent {
 		if n.group == g {

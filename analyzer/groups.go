@@ -14,9 +14,9 @@ type group struct {
 	gctx   *def          // the group context's def; nil when discarded or zero
 	parent *ctxNode      // the parent context; nil for a zero value
 	tasks  []*goCall     // its Go and TryGo calls, in source order
-	decl   int           // the top-level declaration of its first Go call
 }
 
+// zero reports whether g is a zero-value group, which has no context.
 func (g *group) zero() bool { return g.call == nil }
 
 // name is the group variable's name.
@@ -30,22 +30,47 @@ func (g *group) ctxName() string {
 	return g.gctx.obj.Name()
 }
 
-// several reports whether the group has several tasks: two or more Go
-// calls, or one inside a loop.
-func (g *group) several() bool {
+// hasSeveralTasks reports whether another task than the one that blocks
+// can fail: two or more Go calls, or one inside a loop (SPEC section 2).
+func (g *group) hasSeveralTasks() bool {
 	return len(g.tasks) > 1 || (len(g.tasks) == 1 && g.tasks[0].inLoop)
 }
 
-// A goCall is g.Go(f) or g.TryGo(f).
-type goCall struct {
-	call   *ast.CallExpr
-	cur    inspector.Cursor
-	inLoop bool // a loop encloses the call inside the group's function
+// groupsWithTasks attaches every indexed Go call to the group its
+// variable holds there, and returns those groups in the order of their
+// first Go call.
+func (c *checker) groupsWithTasks() []*group {
+	var out []*group
+	for _, gc := range c.goCalls {
+		d := c.reaching(gc.group, gc.call.Pos())
+		if d == nil {
+			continue // a parameter: the creation is not visible
+		}
+		g := c.groupOf(d)
+		if g == nil {
+			continue
+		}
+		if len(g.tasks) == 0 {
+			out = append(out, g)
+		}
+		gc.inLoop = inLoopBelow(gc.cur, d.stmt)
+		g.tasks = append(g.tasks, gc)
+	}
+	return out
 }
 
 // groupOf returns the group created by d, or nil if d is not a creation.
+// There is one group per creation, wherever it is reached from.
 func (c *checker) groupOf(d *def) *group {
-	return d.group.get(func() *group { return c.newGroup(d) })
+	if g, ok := c.groups[d]; ok {
+		return g
+	}
+	c.groups[d] = nil
+	g := c.newGroup(d)
+	if g != nil {
+		c.groups[d] = g
+	}
+	return g
 }
 
 func (c *checker) newGroup(d *def) *group {
@@ -69,7 +94,7 @@ func (c *checker) newGroup(d *def) *group {
 		}
 		if d.index == 0 && c.isWithContext(rhs) && len(rhs.Args) == 1 {
 			g := &group{def: d, call: rhs}
-			d.group.set(g) // so that the group context can point back
+			c.groups[d] = g // the group context, reached from the parent, points back to g
 			g.parent = c.ctxAt(rhs.Args[0], rhs.Pos())
 			if st, ok := d.stmt.Node().(*ast.AssignStmt); ok && len(st.Lhs) == 2 {
 				g.gctx = c.defAt(st.Lhs[1], d.stmt)
@@ -98,45 +123,13 @@ func (c *checker) defAt(lhs ast.Expr, stmt inspector.Cursor) *def {
 	if !ok || id.Name == "_" {
 		return nil
 	}
-	for _, d := range c.recorded(c.info.ObjectOf(id)) { // stmt has been walked: no need to walk on
+	v, _ := c.info.ObjectOf(id).(*types.Var)
+	for _, d := range c.defs[v] {
 		if d.stmt == stmt && d.lhs == lhs {
 			return d
 		}
 	}
 	return nil
-}
-
-// recordGo records a g.Go(f) or g.TryGo(f) call on a group variable.
-func (c *checker) recordGo(cur inspector.Cursor, call *ast.CallExpr) {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || (sel.Sel.Name != "Go" && sel.Sel.Name != "TryGo") || len(call.Args) != 1 {
-		return
-	}
-	fn := funcIn(c.info, call, errgroupPath)
-	if fn == nil || fn.Name() != sel.Sel.Name {
-		return
-	}
-	id, ok := ast.Unparen(sel.X).(*ast.Ident)
-	if !ok {
-		return // a group read from a field or returned by a call is not analysed
-	}
-	obj := c.info.Uses[id]
-	if obj == nil {
-		return
-	}
-	d := c.reaching(obj, call.Pos())
-	if d == nil {
-		return // a parameter: the creation is not visible
-	}
-	g := c.groupOf(d)
-	if g == nil {
-		return
-	}
-	if len(g.tasks) == 0 {
-		g.decl = c.walking
-		c.groupList = append(c.groupList, g)
-	}
-	g.tasks = append(g.tasks, &goCall{call: call, cur: cur, inLoop: inLoopBelow(cur, d.stmt)})
 }
 
 // inLoopBelow reports whether a loop encloses cur without enclosing the

@@ -1,44 +1,27 @@
 package analyzer
 
 import (
-	"cmp"
 	"go/ast"
-	"go/token"
 	"go/types"
 	"slices"
-	"sort"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// checker holds what one pass learns about one package.
+// A checker decides, for one package, which streams the groups' tasks
+// block on without a cancellation path, and reports them. It first
+// indexes the package (index.go), then checks each group that has tasks.
 type checker struct {
-	pass    *analysis.Pass
-	info    *types.Info
-	root    inspector.Cursor
-	streams *streamTypes
-	set     Settings
+	pass     *analysis.Pass
+	info     *types.Info
+	settings Settings
+	*index
 
-	defs         map[*types.Var][]*def // keyed by pointer: hashed faster than an interface
-	groupList    []*group              // groups with tasks, in source order
-	ctxNodes     map[ctxKey]*ctxNode
-	decls        map[*types.Func]inspector.Cursor
-	trackedTypes map[types.Type]bool
-	fixes        *fixState
-
-	topDecls  []inspector.Cursor // the files' declarations, in walk order
-	collected int                // topDecls[:collected] have been walked
-	walking   int                // the declaration being walked, or -1
-	files     []fileSpan         // the files' positions, by start; nil when in walk order
-}
-
-// A fileSpan is the range of positions of one file and its place in the
-// order the driver lists the files (the walk's order).
-type fileSpan struct {
-	start, end token.Pos
-	index      int
+	groups map[*def]*group     // the group each creation makes (groupOf)
+	ctxs   map[ctxKey]*ctxNode // each context value (ctxAt)
+	fixes  fixState            // what the package's fixes share (fix.go)
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
@@ -50,17 +33,16 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		return nil, nil
 	}
 	c := &checker{
-		pass:         pass,
-		info:         pass.TypesInfo,
-		root:         in.Root(),
-		streams:      newStreamTypes(s.GRPC),
-		set:          s,
-		defs:         make(map[*types.Var][]*def),
-		ctxNodes:     make(map[ctxKey]*ctxNode),
-		decls:        make(map[*types.Func]inspector.Cursor),
-		trackedTypes: make(map[types.Type]bool),
+		pass:     pass,
+		info:     pass.TypesInfo,
+		settings: s,
+		index:    newIndex(pass.TypesInfo, in.Root()),
+		groups:   make(map[*def]*group),
+		ctxs:     make(map[ctxKey]*ctxNode),
 	}
-	c.checkPackage()
+	for _, g := range c.groupsWithTasks() {
+		c.checkGroup(g)
+	}
 	return nil, nil
 }
 
@@ -72,141 +54,6 @@ func imports(pkg *types.Package, path string) bool {
 		return false
 	}
 	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == path })
-}
-
-// checkPackage is the one walk of the syntax, a top-level declaration at
-// a time: it records the assignments of the values that matter and the
-// groups' Go calls (collectDecl), and checks the groups that a function
-// creates as soon as the function has been walked, while its syntax is
-// still in the CPU's caches. A check can look further down the package
-// (a task calls a helper declared later); collectThrough then walks on
-// to there first, so that the defs before any position the analysis asks
-// about are all recorded, as if the whole package had been walked.
-// "Before" is walk order (cmpPos), whatever order the files were parsed
-// in.
-// Groups held in package variables, whose Go calls can be in any
-// function, are checked at the end.
-func (c *checker) checkPackage() {
-	c.walking = -1
-	for file := range c.root.Children() {
-		for d := range file.Children() {
-			switch n := d.Node().(type) {
-			case *ast.FuncDecl:
-				if fn, ok := c.info.Defs[n.Name].(*types.Func); ok && n.Body != nil {
-					c.decls[fn] = d
-				}
-				c.topDecls = append(c.topDecls, d)
-			case *ast.GenDecl:
-				c.topDecls = append(c.topDecls, d)
-			}
-		}
-	}
-	c.files = outOfOrderFiles(c.pass.Files)
-	next := 0 // c.groupList[:next] are checked or deferred
-	var late []*group
-	for i := range c.topDecls {
-		c.walkTo(i + 1)
-		for ; next < len(c.groupList) && c.groupList[next].decl <= i; next++ {
-			if g := c.groupList[next]; isLocal(g.def.obj) {
-				c.checkGroup(g)
-			} else {
-				late = append(late, g)
-			}
-		}
-	}
-	late = append(late, c.groupList[next:]...)
-	for _, g := range late {
-		c.checkGroup(g)
-	}
-}
-
-// outOfOrderFiles returns the files' position ranges sorted by start,
-// with their places in the list, or nil if positions already increase
-// along the list. Files are numbered as they are parsed; drivers that
-// parse in parallel (go/packages) number them in no set order.
-func outOfOrderFiles(files []*ast.File) []fileSpan {
-	spans := make([]fileSpan, len(files))
-	for i, f := range files {
-		spans[i] = fileSpan{f.FileStart, f.FileEnd, i}
-	}
-	byStart := func(a, b fileSpan) int { return cmp.Compare(a.start, b.start) }
-	if slices.IsSortedFunc(spans, byStart) {
-		return nil
-	}
-	slices.SortFunc(spans, byStart)
-	return spans
-}
-
-// cmpPos compares two positions of the package in the order the walk
-// meets them: by file as the driver lists the files, then by offset. So
-// "before" means the same whatever order the files were parsed in, and
-// the defs of a variable, recorded as the walk meets them, are sorted.
-func (c *checker) cmpPos(a, b token.Pos) int {
-	if c.files != nil {
-		if fa, fb := c.fileIndex(a), c.fileIndex(b); fa != fb {
-			return cmp.Compare(fa, fb)
-		}
-	}
-	return cmp.Compare(a, b)
-}
-
-// fileIndex returns the place in the driver's list of the file that
-// holds p, or -1.
-func (c *checker) fileIndex(p token.Pos) int {
-	i := sort.Search(len(c.files), func(i int) bool { return c.files[i].start > p }) - 1
-	if i < 0 || p > c.files[i].end {
-		return -1
-	}
-	return c.files[i].index
-}
-
-// isLocal reports whether obj is declared inside a function, so that
-// every statement that names it is in that function's declaration.
-func isLocal(obj types.Object) bool {
-	p := obj.Parent()
-	return p != nil && p != types.Universe && (obj.Pkg() == nil || p != obj.Pkg().Scope())
-}
-
-// collectThrough walks the declarations that begin at or before pos, so
-// that every def before pos is recorded.
-func (c *checker) collectThrough(pos token.Pos) {
-	n := c.collected
-	for n < len(c.topDecls) && c.cmpPos(c.topDecls[n].Node().Pos(), pos) <= 0 {
-		n++
-	}
-	c.walkTo(n)
-}
-
-// collectAll walks every declaration not yet walked.
-func (c *checker) collectAll() { c.walkTo(len(c.topDecls)) }
-
-// walkTo walks topDecls[:n], those not walked yet. It does nothing while
-// a declaration is being walked: the walk's own questions are about
-// positions it has passed.
-func (c *checker) walkTo(n int) {
-	if c.walking >= 0 {
-		return
-	}
-	for c.collected < n {
-		c.collectDecl(c.collected)
-	}
-}
-
-// collectDecl walks topDecls[i], which must be the next one.
-func (c *checker) collectDecl(i int) {
-	c.collected, c.walking = i+1, i
-	defer func() { c.walking = -1 }()
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil)}
-	for cur := range c.topDecls[i].Preorder(filter...) {
-		switch n := cur.Node().(type) {
-		case *ast.AssignStmt:
-			c.recordAssign(cur, n)
-		case *ast.ValueSpec:
-			c.recordValueSpec(cur, n)
-		case *ast.CallExpr:
-			c.recordGo(cur, n)
-		}
-	}
 }
 
 // checkGroup reports each stream that a task of g blocks on and that the
@@ -225,8 +72,8 @@ func (c *checker) checkGroup(g *group) {
 				if c.groupEndsElsewhere(u.stream, g) && !c.cancelled(u.stream, g) {
 					c.report(u, g)
 				}
-			case c.set.Server:
-				if g.several() && c.waits(g) {
+			case c.settings.Server:
+				if g.hasSeveralTasks() && c.waits(g) {
 					c.reportServer(u, g)
 				}
 			}
@@ -248,7 +95,7 @@ func (c *checker) waits(g *group) bool {
 		if !ok || sel.Sel.Name != "Wait" {
 			continue
 		}
-		if f := funcIn(c.info, call, errgroupPath); f == nil {
+		if funcIn(c.info, call, errgroupPath) == nil {
 			continue
 		}
 		if innermostFunc(cur) != fn {
@@ -266,7 +113,7 @@ func (c *checker) waits(g *group) bool {
 // task can fail; with one, only a cancelled parent can, and only if that
 // parent does not cancel the stream too.
 func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
-	if g.several() {
+	if g.hasSeveralTasks() {
 		return true
 	}
 	if g.zero() || !s.visible() || neverCancelled(g.parent) {

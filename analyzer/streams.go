@@ -1,214 +1,219 @@
 package analyzer
 
 import (
+	"go/ast"
+	"go/token"
 	"go/types"
 )
 
-// Import paths of the libraries the analyzer knows.
-const (
-	errgroupPath  = "golang.org/x/sync/errgroup"
-	contextPath   = "context"
-	connectV1Path = "connectrpc.com/connect"
-	connectV2Path = "connectrpc.com/connect/v2"
-	grpcPath      = "google.golang.org/grpc"
-)
-
-// A library is one of the RPC libraries whose streams are recognised.
-type library uint8
-
-const (
-	noLibrary library = iota
-	connectV1
-	connectV2
-	grpcGo
-)
-
-// A streamKind says which library a stream type belongs to and whether
-// it is the client or the handler (server) side of the RPC.
-type streamKind struct {
-	lib    library
-	server bool
+// A streamRef is a stream value as the group's function sees it.
+type streamRef struct {
+	kind   streamKind
+	name   string        // how messages name it: "stream", "c.stream"
+	key    any           // identity: the opening def, else the variable or field
+	def    *def          // the def that made it, nil if not visible
+	open   *ast.CallExpr // the call that opened it, nil if not visible
+	ctxArg ast.Expr      // the context argument of open
+	ctx    *ctxNode      // the stream's context, nil if not visible
 }
 
-func (k streamKind) ok() bool { return k.lib != noLibrary }
+func (s *streamRef) visible() bool { return s.ctx != nil }
 
-// Client-side stream types of connect-go v1 (SPEC section 2).
-var connectV1ClientTypes = map[string]bool{
-	"BidiStreamForClient":         true,
-	"BidiStreamForClientSimple":   true,
-	"ServerStreamForClient":       true,
-	"ClientStreamForClient":       true,
-	"ClientStreamForClientSimple": true,
-	"StreamingClientConn":         true,
+// A use is a blocking call on a stream reached from a task.
+type use struct {
+	stream *streamRef
+	method string
+	call   *ast.CallExpr // the blocking call
+	site   ast.Node      // where to report: the task's own call leading to it
+	via    string        // the helper it was reached through, if any
+	recv   string        // the stream as written at the blocking call
+	task   *goCall
 }
 
-// Handler-side stream types of connect-go v1 that can receive (SPEC section 7).
-var connectV1ServerTypes = map[string]bool{
-	"BidiStream":           true,
-	"ClientStream":         true,
-	"StreamingHandlerConn": true,
+// streamName is how the diagnostic names the stream: as written where it
+// is reported, or as the task knows it when reported at a helper call.
+func (u *use) streamName() string {
+	if u.site == ast.Node(u.call) {
+		return u.recv
+	}
+	return u.stream.name
 }
 
-// blockingMethods lists, per library, the client stream methods that
-// wait on the peer. The table is SPEC section 2.
-var blockingMethods = [...]map[string]bool{
-	connectV1: {"Send": true, "Receive": true, "CloseAndReceive": true, "ResponseHeader": true, "ResponseTrailer": true},
-	connectV2: {"Send": true, "Receive": true, "CloseAndReceive": true, "SendHeaders": true},
-	grpcGo:    {"Send": true, "SendMsg": true, "Recv": true, "RecvMsg": true, "CloseAndRecv": true, "Header": true},
+// maxHops bounds how many assignments, copies and parameter bindings a
+// stream is traced through, so that ill-typed code (an initialisation
+// cycle between package variables) cannot send the tracing round forever.
+const maxHops = 32
+
+// resolveStream traces the stream expression e, seen at pos in frame fr,
+// back to the value the group's function holds. kind is the stream's.
+func (c *checker) resolveStream(e ast.Expr, fr *frame, pos token.Pos, kind streamKind) *streamRef {
+	return c.traceStream(e, fr, pos, kind, 0)
 }
 
-// receiveMethods lists, per library, the handler stream methods that
-// wait for the client's next message (SPEC section 7).
-var receiveMethods = [...]map[string]bool{
-	connectV1: {"Receive": true},
-	connectV2: {"Receive": true},
-	grpcGo:    {"Recv": true, "RecvMsg": true},
+func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamKind, hops int) *streamRef {
+	if hops > maxHops {
+		return nil
+	}
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		obj := c.info.Uses[x]
+		if obj == nil {
+			return nil
+		}
+		if fr != nil {
+			if b, ok := fr.binds[obj]; ok {
+				return c.traceStream(b.expr, b.fr, b.expr.Pos(), kind, hops+1)
+			}
+		}
+		d := c.reaching(obj, pos)
+		if d == nil {
+			return &streamRef{kind: kind, name: x.Name, key: obj}
+		}
+		if src := copied(d); src != nil {
+			// s := in: the stream that in holds there (inside a followed
+			// helper, the caller's, which only the frame knows).
+			if ref := c.traceStream(src, fr, d.stmt.Node().Pos(), kind, hops+1); ref != nil {
+				return ref
+			}
+		}
+		return c.streamOfDef(d, kind)
+	case *ast.SelectorExpr:
+		sel := c.info.Selections[x]
+		if sel == nil || sel.Kind() != types.FieldVal {
+			return nil
+		}
+		if v := c.fieldValue(x, fr, pos); v != nil {
+			if ref := c.traceStream(v.expr, v.fr, v.expr.Pos(), kind, hops+1); ref != nil {
+				return ref
+			}
+		}
+		return &streamRef{kind: kind, name: types.ExprString(x), key: sel.Obj()}
+	}
+	return nil
 }
 
-// blockingNames is every method name in the two tables above: a call
-// named otherwise cannot block on a stream, whatever its receiver, so the
-// type lookup (a probe of the package's largest map) is skipped.
-var blockingNames = func() map[string]bool {
-	names := make(map[string]bool)
-	for _, t := range append(blockingMethods[:], receiveMethods[:]...) {
-		for m := range t {
-			names[m] = true
+// fieldValue finds the value stored in field x.f when x is traced to a
+// local variable built by a composite literal `&T{f: v}` or assigned
+// `x.f = v` before it is used.
+func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *binding {
+	base, bfr, bpos := ast.Unparen(x.X), fr, pos
+	for {
+		id, ok := base.(*ast.Ident)
+		if !ok {
+			return nil
+		}
+		obj := c.info.Uses[id]
+		b, bound := binding{}, false
+		if bfr != nil {
+			b, bound = bfr.binds[obj]
+		}
+		if !bound {
+			break
+		}
+		base, bfr, bpos = ast.Unparen(b.expr), b.fr, b.expr.Pos()
+	}
+	obj := c.info.Uses[base.(*ast.Ident)]
+	if obj == nil {
+		return nil
+	}
+	field := c.info.Selections[x].Obj()
+	// x.f = v: the last such assignment before the use, after x exists.
+	fds := c.defsBefore(field, bpos)
+	for i := len(fds) - 1; i >= 0; i-- {
+		d := fds[i]
+		if within(d.top, obj.Pos()) && d.end <= obj.Pos() {
+			break // before x was declared
+		}
+		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
+			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
+				return &binding{expr: d.rhs}
+			}
 		}
 	}
-	return names
-}()
-
-// isBlocking reports whether calling method on a stream of kind k can
-// wait for the peer.
-func isBlocking(k streamKind, method string) bool {
-	if !k.ok() {
-		return false
+	// x := &T{f: v}
+	d := c.reaching(obj, bpos)
+	if d == nil || d.index != 0 {
+		return nil
 	}
-	if k.server {
-		return receiveMethods[k.lib][method]
+	rhs := ast.Unparen(d.rhs)
+	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
+		rhs = ast.Unparen(u.X)
 	}
-	return blockingMethods[k.lib][method]
-}
-
-// closesPendingReceive reports whether method frees a pending receive on
-// a client stream of kind k: only connect-go v2's Close does.
-func closesPendingReceive(k streamKind, method string) bool {
-	return k.lib == connectV2 && !k.server && method == "Close"
-}
-
-// streamTypes classifies types as streams, with a cache because the same
-// few types are asked about again and again.
-type streamTypes struct {
-	grpc  bool // recognise grpc-go streams
-	cache map[types.Type]streamKind
-}
-
-func newStreamTypes(grpc bool) *streamTypes {
-	return &streamTypes{grpc: grpc, cache: make(map[types.Type]streamKind)}
-}
-
-// kind returns the stream kind of t, or the zero kind if t is not a
-// stream type. Types are matched by package path and name, after
-// resolving aliases and one level of pointer.
-func (st *streamTypes) kind(t types.Type) streamKind {
-	if t == nil {
-		return streamKind{}
-	}
-	if k, ok := st.cache[t]; ok {
-		return k
-	}
-	k := st.classify(t)
-	st.cache[t] = k
-	return k
-}
-
-func (st *streamTypes) classify(t types.Type) streamKind {
-	t = types.Unalias(t)
-	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
-	}
-	named, ok := t.(*types.Named)
-	if !ok || named.Obj().Pkg() == nil {
-		return streamKind{}
-	}
-	name := named.Obj().Name()
-	switch named.Obj().Pkg().Path() {
-	case connectV1Path:
-		switch {
-		case connectV1ClientTypes[name]:
-			return streamKind{lib: connectV1}
-		case connectV1ServerTypes[name]:
-			return streamKind{lib: connectV1, server: true}
-		}
-		return streamKind{}
-	case connectV2Path:
-		switch name {
-		case "ClientStream":
-			return streamKind{lib: connectV2}
-		case "ServerStream":
-			return streamKind{lib: connectV2, server: true}
-		}
-		return streamKind{}
-	}
-	if k := connectV2Wrapper(named); k.ok() {
-		return k
-	}
-	if st.grpc {
-		return grpcStream(named)
-	}
-	return streamKind{}
-}
-
-// connectV2Wrapper recognises the named stream types that connect-go v2
-// generates: structs holding a connect.ClientStream or ServerStream field.
-func connectV2Wrapper(named *types.Named) streamKind {
-	s, ok := named.Underlying().(*types.Struct)
+	lit, ok := rhs.(*ast.CompositeLit)
 	if !ok {
-		return streamKind{}
+		return nil
 	}
-	for f := range s.Fields() {
-		ft, ok := types.Unalias(f.Type()).(*types.Named)
-		if !ok || ft.Obj().Pkg() == nil || ft.Obj().Pkg().Path() != connectV2Path {
-			continue
-		}
-		switch ft.Obj().Name() {
-		case "ClientStream":
-			return streamKind{lib: connectV2}
-		case "ServerStream":
-			return streamKind{lib: connectV2, server: true}
+	for _, elt := range lit.Elts {
+		if kv, ok := elt.(*ast.KeyValueExpr); ok {
+			if k, ok := kv.Key.(*ast.Ident); ok && c.info.Uses[k] == field {
+				return &binding{expr: kv.Value}
+			}
 		}
 	}
-	return streamKind{}
+	return nil
 }
 
-// grpcStream recognises grpc-go streams by the origin of their RecvMsg
-// method: every implementation of grpc.ClientStream that users hold
-// (generic BidiStreamingClient and friends, generated Xxx_YyyClient
-// interfaces, GenericClientStream) gets it from grpc.ClientStream, and
-// handler streams get it from grpc.ServerStream.
-func grpcStream(named *types.Named) streamKind {
-	obj, _, _ := types.LookupFieldOrMethod(named, true, nil, "RecvMsg")
-	fn, ok := obj.(*types.Func)
-	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != grpcPath {
-		return streamKind{}
+// streamOfDef returns the stream that d assigns, with its opening call
+// and context when they are visible: the first context.Context argument
+// of the call whose result it is (SPEC section 2).
+func (c *checker) streamOfDef(d *def, kind streamKind) *streamRef {
+	ref := &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+	if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok {
+		if arg := c.firstContextArg(call); arg != nil {
+			ref.open, ref.ctxArg = call, arg
+			ref.ctx = c.ctxAt(arg, call.Pos())
+		}
 	}
-	recv := fn.Signature().Recv()
-	if recv == nil {
-		return streamKind{}
+	return ref
+}
+
+// copied returns the variable that d copies (s := in), or nil.
+func copied(d *def) *ast.Ident {
+	id, ok := ast.Unparen(d.rhs).(*ast.Ident)
+	if !ok || d.index != 0 {
+		return nil
 	}
-	rt := types.Unalias(recv.Type())
-	if p, ok := rt.(*types.Pointer); ok {
-		rt = types.Unalias(p.Elem())
+	return id
+}
+
+// firstContextArg returns the first argument of call whose type is
+// context.Context.
+func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
+	for _, a := range call.Args {
+		if t := c.info.TypeOf(a); t != nil && isContext(t) {
+			return a
+		}
 	}
-	rn, ok := rt.(*types.Named)
-	if !ok {
-		return streamKind{}
+	return nil
+}
+
+// streamKind returns the stream kind of t under the checker's settings.
+func (c *checker) streamKind(t types.Type) streamKind {
+	return streamKindOf(t, c.settings.GRPC)
+}
+
+// responseCloser returns the method that, with the cancel, frees a
+// pending receive on a connect-go stream once the response headers have
+// arrived: cancelling the context alone does not then, while the request
+// side is still open (Go's HTTP/2 client watches the context only once
+// the request body is written; e2e/facts_test.go). "" for grpc-go and for
+// types without such a method.
+func responseCloser(s *streamRef) string {
+	var name string
+	switch s.kind.lib {
+	case connectV1:
+		name = "CloseResponse"
+	case connectV2:
+		name = "Close"
+	default:
+		return ""
 	}
-	switch rn.Obj().Name() {
-	case "ClientStream":
-		return streamKind{lib: grpcGo}
-	case "ServerStream":
-		return streamKind{lib: grpcGo, server: true}
+	if s.def == nil {
+		return ""
 	}
-	return streamKind{}
+	obj, _, _ := types.LookupFieldOrMethod(s.def.obj.Type(), true, nil, name)
+	if fn, ok := obj.(*types.Func); ok && fn.Signature().Params().Len() == 0 {
+		return name
+	}
+	return ""
 }

@@ -6,10 +6,10 @@ import (
 	"go/types"
 	"iter"
 	"slices"
-	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+	"golang.org/x/tools/go/types/typeutil"
 )
 
 // maxDepth is how many calls deep a task is followed into same-package
@@ -26,39 +26,6 @@ type frame struct {
 type binding struct {
 	expr ast.Expr
 	fr   *frame
-}
-
-// A streamRef is a stream value as the group's function sees it.
-type streamRef struct {
-	kind   streamKind
-	name   string        // how messages name it: "stream", "c.stream"
-	key    any           // identity: the opening def, else the variable or field
-	def    *def          // the def that made it, nil if not visible
-	open   *ast.CallExpr // the call that opened it, nil if not visible
-	ctxArg ast.Expr      // the context argument of open
-	ctx    *ctxNode      // the stream's context, nil if not visible
-}
-
-func (s *streamRef) visible() bool { return s.ctx != nil }
-
-// A use is a blocking call on a stream reached from a task.
-type use struct {
-	stream *streamRef
-	method string
-	call   *ast.CallExpr // the blocking call
-	site   ast.Node      // where to report: the task's own call leading to it
-	via    string        // the helper it was reached through, if any
-	recv   string        // the stream as written at the blocking call
-	task   *goCall
-}
-
-// streamName is how the diagnostic names the stream: as written where it
-// is reported, or as the task knows it when reported at a helper call.
-func (u *use) streamName() string {
-	if u.site == ast.Node(u.call) {
-		return u.recv
-	}
-	return u.stream.name
 }
 
 // taskScan gathers the blocking uses reached from one task.
@@ -128,21 +95,20 @@ func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast
 // blocking returns the use if call is a blocking method call on a stream.
 func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || !blockingNames[sel.Sel.Name] {
-		return nil
-	}
-	k := ts.c.streams.kind(typeOf(ts.c.info, sel.X))
-	if !isBlocking(k, sel.Sel.Name) {
+	if !ok {
 		return nil
 	}
 	if s := ts.c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
 		return nil
 	}
-	ref := ts.c.resolveStream(sel.X, fr, call.Pos())
+	k := ts.c.streamKind(ts.c.info.TypeOf(sel.X))
+	if !isBlocking(k, sel.Sel.Name) {
+		return nil
+	}
+	ref := ts.c.resolveStream(sel.X, fr, call.Pos(), k)
 	if ref == nil {
 		return nil
 	}
-	ref.kind = k
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X), task: ts.task}
 }
 
@@ -160,10 +126,7 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 			return inspector.Cursor{}, nil, ""
 		}
 	}
-	// Only a same-package function can be followed; asking that first
-	// spares the type lookups of carriesStream for calls into other
-	// packages, which are most calls.
-	if !c.funcDecl(staticFunc(c.info, call.Fun)).Valid() || !c.carriesStream(call) {
+	if !c.carriesStream(call) {
 		return inspector.Cursor{}, nil, ""
 	}
 	decl, cfr := c.declOf(call, fr)
@@ -177,8 +140,8 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 // holds one, as an argument or receiver.
 func (c *checker) carriesStream(call *ast.CallExpr) bool {
 	holds := func(e ast.Expr) bool {
-		t := typeOf(c.info, e)
-		return t != nil && (c.streams.kind(t).ok() || c.tracked(t) && !isContext(t) && !isGroupType(t) && !isFunc(t))
+		t := c.info.TypeOf(e)
+		return t != nil && (c.streamKind(t).ok() || c.holdsStream(t))
 	}
 	for _, a := range call.Args {
 		if holds(a) {
@@ -193,16 +156,30 @@ func (c *checker) carriesStream(call *ast.CallExpr) bool {
 	return false
 }
 
-func isFunc(t types.Type) bool {
-	_, ok := t.Underlying().(*types.Signature)
-	return ok
+// holdsStream reports whether t is a struct, or a pointer to one, with a
+// field of stream type, so that a helper reading `c.stream` can be
+// traced to the stream put there.
+func (c *checker) holdsStream(t types.Type) bool {
+	if p, ok := t.Underlying().(*types.Pointer); ok {
+		t = p.Elem()
+	}
+	s, ok := t.Underlying().(*types.Struct)
+	if !ok {
+		return false
+	}
+	for f := range s.Fields() {
+		if c.streamKind(f.Type()).ok() {
+			return true
+		}
+	}
+	return false
 }
 
 // declOf returns the declaration of the same-package function or method
 // that call invokes, and a frame binding its receiver and parameters to
 // the call's expressions.
 func (c *checker) declOf(call *ast.CallExpr, fr *frame) (inspector.Cursor, *frame) {
-	cur := c.funcDecl(staticFunc(c.info, call.Fun))
+	cur := c.funcDecl(staticFunc(c.info, call))
 	if !cur.Valid() {
 		return cur, nil
 	}
@@ -283,22 +260,15 @@ func (c *checker) bindFields(nf *frame, fields *ast.FieldList, args []ast.Expr, 
 	}
 }
 
-// staticFunc returns the function a call's Fun denotes, or nil: the
-// callee (calleeFunc), except for a method expression T.M(x), whose
-// receiver is an argument. Only a method needs Selections to tell.
-func staticFunc(info *types.Info, fun ast.Expr) *types.Func {
-	fn := calleeFunc(info, fun)
-	if fn == nil || fn.Signature().Recv() == nil {
-		return fn
+// staticFunc returns the function that call invokes statically, or nil.
+// A method expression T.M(x) is left out: its receiver is an argument.
+func staticFunc(info *types.Info, call *ast.CallExpr) *types.Func {
+	if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+		if s := info.Selections[sel]; s != nil && s.Kind() == types.MethodExpr {
+			return nil
+		}
 	}
-	sel, ok := ast.Unparen(fun).(*ast.SelectorExpr)
-	if !ok {
-		return fn
-	}
-	if s := info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
-		return nil
-	}
-	return fn
+	return typeutil.StaticCallee(info, call)
 }
 
 // funcDecl returns the declaration of fn if it is in the package being
@@ -341,151 +311,13 @@ func unparen(cur inspector.Cursor) inspector.Cursor {
 	return cur
 }
 
-// resolveStream traces the stream expression e, seen at pos in frame fr,
-// back to the value the group's function holds.
-func (c *checker) resolveStream(e ast.Expr, fr *frame, pos token.Pos) *streamRef {
-	e = ast.Unparen(e)
-	switch x := e.(type) {
-	case *ast.Ident:
-		obj := c.info.Uses[x]
-		if obj == nil {
-			return nil
-		}
-		if fr != nil {
-			if b, ok := fr.binds[obj]; ok {
-				return c.resolveStream(b.expr, b.fr, b.expr.Pos())
-			}
-		}
-		d := c.reaching(obj, pos)
-		if d == nil {
-			return &streamRef{name: x.Name, key: obj}
-		}
-		if src := copied(d); src != nil && fr != nil {
-			// s := param inside a followed helper: the copy is the
-			// caller's stream, which only the frame knows.
-			if ref := c.resolveStream(src, fr, d.stmt.Node().Pos()); ref != nil {
-				return ref
-			}
-		}
-		return c.streamOfDef(d)
-	case *ast.SelectorExpr:
-		sel := c.info.Selections[x]
-		if sel == nil || sel.Kind() != types.FieldVal {
-			return nil
-		}
-		if v := c.fieldValue(x, fr, pos); v != nil {
-			if ref := c.resolveStream(v.expr, v.fr, v.expr.Pos()); ref != nil {
-				return ref
-			}
-		}
-		return &streamRef{name: c.text(x), key: sel.Obj()}
-	}
-	return nil
-}
-
-// fieldValue finds the value stored in field x.f when x is traced to a
-// local variable built by a composite literal `&T{f: v}` or assigned
-// `x.f = v` before it is used.
-func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *binding {
-	base, bfr, bpos := ast.Unparen(x.X), fr, pos
-	for {
-		id, ok := base.(*ast.Ident)
-		if !ok {
-			return nil
-		}
-		obj := c.info.Uses[id]
-		b, bound := binding{}, false
-		if bfr != nil {
-			b, bound = bfr.binds[obj]
-		}
-		if !bound {
-			break
-		}
-		base, bfr, bpos = ast.Unparen(b.expr), b.fr, b.expr.Pos()
-	}
-	obj := c.info.Uses[base.(*ast.Ident)]
-	field := c.info.Selections[x].Obj()
-	// x.f = v: the last such assignment before the use, after x exists.
-	fds := c.defsBefore(field, bpos)
-	for i := sort.Search(len(fds), func(i int) bool { return c.cmpPos(fds[i].end, bpos) > 0 }) - 1; i >= 0 && c.cmpPos(fds[i].end, obj.Pos()) > 0; i-- {
-		d := fds[i]
-		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
-			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
-				return &binding{expr: d.rhs}
-			}
-		}
-	}
-	// x := &T{f: v}
-	d := c.reaching(obj, bpos)
-	if d == nil || d.index != 0 {
-		return nil
-	}
-	rhs := ast.Unparen(d.rhs)
-	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		rhs = ast.Unparen(u.X)
-	}
-	lit, ok := rhs.(*ast.CompositeLit)
-	if !ok {
-		return nil
-	}
-	for _, elt := range lit.Elts {
-		if kv, ok := elt.(*ast.KeyValueExpr); ok {
-			if k, ok := kv.Key.(*ast.Ident); ok && c.info.Uses[k] == field {
-				return &binding{expr: kv.Value}
-			}
-		}
-	}
-	return nil
-}
-
-// streamOfDef returns the stream that d assigns, with its opening call
-// and context when they are visible.
-func (c *checker) streamOfDef(d *def) *streamRef {
-	return d.stream.get(func() *streamRef {
-		ref := &streamRef{name: c.text(d.lhs), key: d, def: d}
-		d.stream.set(ref) // a cycle (s = s in a loop) ends at d itself
-		if src := copied(d); src != nil {
-			if from := c.resolveStream(src, nil, d.stmt.Node().Pos()); from != nil {
-				return from
-			}
-		} else if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok {
-			if arg := c.firstContextArg(call); arg != nil {
-				ref.open, ref.ctxArg = call, arg
-				ref.ctx = c.ctxAt(arg, call.Pos())
-			}
-		}
-		return ref
-	})
-}
-
-// copied returns the variable that d copies (s := in), or nil.
-func copied(d *def) *ast.Ident {
-	id, ok := ast.Unparen(d.rhs).(*ast.Ident)
-	if !ok || d.index != 0 {
-		return nil
-	}
-	return id
-}
-
-// firstContextArg returns the first argument of call whose type is
-// context.Context.
-func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
-	for _, a := range call.Args {
-		if t := typeOf(c.info, a); t != nil && isContext(t) {
-			return a
-		}
-	}
-	return nil
-}
-
-// enclosingFunc returns the outermost function declaration or literal
-// that encloses cur.
-func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
+// outermostFunc returns the outermost function declaration or literal
+// that encloses cur: the function whose body holds a group and its
+// tasks.
+func outermostFunc(cur inspector.Cursor) inspector.Cursor {
 	var out inspector.Cursor
-	for p := cur; p.Node() != nil; p = p.Parent() {
-		if isFuncNode(p.Node()) {
-			out = p
-		}
+	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		out = p
 	}
 	return out
 }
@@ -493,21 +325,8 @@ func enclosingFunc(cur inspector.Cursor) inspector.Cursor {
 // innermostFunc returns the function declaration or literal that most
 // closely encloses cur.
 func innermostFunc(cur inspector.Cursor) inspector.Cursor {
-	for p := cur; p.Node() != nil; p = p.Parent() {
-		if isFuncNode(p.Node()) {
-			return p
-		}
+	for p := range cur.Enclosing((*ast.FuncDecl)(nil), (*ast.FuncLit)(nil)) {
+		return p
 	}
 	return inspector.Cursor{}
-}
-
-// isFuncNode reports whether n is a function declaration or literal.
-// The walks up the tree test it by hand rather than through
-// Cursor.Enclosing, whose iterator allocates on every call.
-func isFuncNode(n ast.Node) bool {
-	switch n.(type) {
-	case *ast.FuncDecl, *ast.FuncLit:
-		return true
-	}
-	return false
 }

@@ -39,7 +39,7 @@ func cancelCause(ctx context.Context, client chatgrpc.ChatClient) error {
 	if err != nil {
 		return err
 	}
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context rpcCtx is not cancelled when gctx is; cancel it with context\.AfterFunc\(gctx, stop\)`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context rpcCtx is not cancelled when gctx is; cancel it with context\.AfterFunc\(gctx, func\(\) \{ stop\(context\.Cause\(gctx\)\) \}\)`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }

@@ -8,45 +8,44 @@ import (
 )
 
 // cancelled reports whether the group's failure reaches the stream: a
-// cancellation path of SPEC section 4.
+// cancellation path of SPEC section 4. Paths are looked for in the
+// function that creates the group, among the references the index
+// holds: to the cancel funcs of the stream's context (any cancel func
+// when that context is not visible: the programmer has taken charge),
+// and to the Close of a connect-go v2 stream.
 func (c *checker) cancelled(s *streamRef, g *group) bool {
 	if s.visible() && !g.zero() && underGroup(s.ctx, g) {
 		return true // opened under the group
 	}
-	cancels := make(map[types.Object]bool)
-	names := make(map[string]bool) // a cheap filter before the type lookup
-	if s.visible() {
-		for _, n := range cancelFuncs(s.ctx) {
-			cancels[n.cancel] = true
-			names[n.cancel.Name()] = true
-		}
-	}
-	closes := s.kind.lib == connectV2
-	// When the stream's context is not visible, any cancel func that the
-	// function calls or hands on from a task, goroutine or callback may
-	// be the stream's: the programmer has taken charge.
-	anyCancel := !s.visible()
-	if len(cancels) == 0 && !closes && !anyCancel {
-		return false
-	}
-	fn := enclosingFunc(g.def.stmt)
+	fn := outermostFunc(g.def.stmt)
 	if !fn.Valid() {
 		return false
 	}
-	for cur := range fn.Preorder((*ast.Ident)(nil)) {
-		id := cur.Node().(*ast.Ident)
-		if !anyCancel && !names[id.Name] && !(closes && id.Name == "Close") {
-			continue
-		}
-		obj := c.info.Uses[id]
-		switch {
-		case obj == nil:
-		case cancels[obj] || anyCancel && isCancelFunc(obj.Type()):
-			if c.handsOn(cur, fn, g) {
-				return true
+	inFn := func(ref inspector.Cursor) bool { return within(fn.Node(), ref.Node().Pos()) }
+	if s.visible() {
+		for _, n := range cancelFuncs(s.ctx) {
+			v, _ := n.cancel.(*types.Var)
+			for _, ref := range c.funcRefs[v] {
+				if inFn(ref) && c.runsWhileGroupWorks(ref, fn, g) {
+					return true
+				}
 			}
-		case closes && id.Name == "Close":
-			if c.closesStream(cur, s) && c.handsOn(cur, fn, g) {
+		}
+	} else {
+		for v, refs := range c.funcRefs {
+			if !isCancelFunc(v.Type()) {
+				continue
+			}
+			for _, ref := range refs {
+				if inFn(ref) && c.runsWhileGroupWorks(ref, fn, g) {
+					return true
+				}
+			}
+		}
+	}
+	if s.kind.lib == connectV2 {
+		for _, ref := range c.closeRefs {
+			if inFn(ref) && c.closesStream(ref, s) && c.runsWhileGroupWorks(ref, fn, g) {
 				return true
 			}
 		}
@@ -54,27 +53,25 @@ func (c *checker) cancelled(s *streamRef, g *group) bool {
 	return false
 }
 
-// closesStream reports whether the identifier at cur is the Close of
-// `x.Close` where x is the stream s.
-func (c *checker) closesStream(cur inspector.Cursor, s *streamRef) bool {
-	sel, ok := cur.Parent().Node().(*ast.SelectorExpr)
-	if !ok || sel.Sel != cur.Node() {
+// closesStream reports whether the selector x.M at ref (M being the
+// index's Close or CloseResponse) frees a pending receive on the stream
+// s: connect-go v2's Close, on s itself.
+func (c *checker) closesStream(ref inspector.Cursor, s *streamRef) bool {
+	sel := ref.Parent().Node().(*ast.SelectorExpr)
+	k := c.streamKind(c.info.TypeOf(sel.X))
+	if !closesPendingReceive(k, sel.Sel.Name) {
 		return false
 	}
-	k := c.streams.kind(typeOf(c.info, sel.X))
-	if !closesPendingReceive(k, "Close") {
-		return false
-	}
-	ref := c.resolveStream(sel.X, nil, sel.Pos())
-	return ref != nil && ref.key == s.key
+	r := c.resolveStream(sel.X, nil, sel.Pos(), k)
+	return r != nil && r.key == s.key
 }
 
-// handsOn reports whether the cancel func (or Close) referenced at cur,
+// runsWhileGroupWorks reports whether the cancel func (or Close) referenced at cur,
 // inside the group's function fn, can run while the group works: called
 // inside a task, goroutine or callback, or handed on as a value. A call
 // in fn's own body (including `defer cancel()`) runs only after Wait, and
 // context.AfterFunc counts only on the group's context.
-func (c *checker) handsOn(cur, fn inspector.Cursor, g *group) bool {
+func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group) bool {
 	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
 		cur = cur.Parent() // x.cancel, stream.Close
 	}
@@ -113,10 +110,4 @@ func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
 // group's context or a context derived from it.
 func (c *checker) onGroupContext(call *ast.CallExpr, g *group) bool {
 	return !g.zero() && underGroup(c.ctxAt(call.Args[0], call.Pos()), g)
-}
-
-// isCancelFunc reports whether t is context.CancelFunc or
-// context.CancelCauseFunc.
-func isCancelFunc(t types.Type) bool {
-	return isNamed(t, contextPath, "CancelFunc") || isNamed(t, contextPath, "CancelCauseFunc")
 }

@@ -1,0 +1,254 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/token"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/edge"
+	"golang.org/x/tools/go/ast/inspector"
+)
+
+// An index is what one walk of a package's syntax records for the
+// checks, before any check runs: every assignment, the same-package
+// function declarations, the Go calls on group variables, and the
+// references that can make a cancellation path (SPEC section 4).
+type index struct {
+	info *types.Info
+
+	// defs holds the assignments to each variable or struct field, in
+	// source order within each top-level declaration.
+	defs map[*types.Var][]*def
+	// decls holds the declarations of the package's functions and
+	// methods, for following helpers.
+	decls map[*types.Func]inspector.Cursor
+	// goCalls are the g.Go(f) and g.TryGo(f) calls on a group variable,
+	// in the order of the walk.
+	goCalls []*goCall
+	// funcRefs holds the references to each variable or field of function
+	// type: cancel funcs are among them.
+	funcRefs map[*types.Var][]inspector.Cursor
+	// closeRefs are the selectors x.Close and x.CloseResponse whose x may
+	// be a stream.
+	closeRefs []inspector.Cursor
+}
+
+// A def is one assignment to a variable (or to a struct field through a
+// selector). Contexts and streams are traced by assignment and position,
+// not by variable, because the most common bug reuses the name:
+// `g, ctx := errgroup.WithContext(ctx)` after the stream was opened with
+// the caller's ctx (SPEC section 2, "The stream's context").
+type def struct {
+	obj   *types.Var
+	lhs   ast.Expr         // the assigned expression (identifier or selector)
+	rhs   ast.Expr         // the value, or nil for a zero value (var x T)
+	index int              // which result of a multi-value rhs
+	rhsAt int              // index of rhs among the statement's values
+	stmt  inspector.Cursor // the AssignStmt or ValueSpec
+	end   token.Pos        // uses at or after end see this def
+	top   ast.Decl         // the top-level declaration that holds it
+}
+
+// packageLevel reports whether d is a package-level var declaration,
+// whose value every function of the package sees.
+func (d *def) packageLevel() bool {
+	gen, ok := d.top.(*ast.GenDecl)
+	return ok && d.stmt.Parent().Node() == gen
+}
+
+// defining reports whether d introduces its variable (`:=` or var) rather
+// than assigning an existing one.
+func (d *def) defining(info *types.Info) bool {
+	id, ok := d.lhs.(*ast.Ident)
+	return ok && info.Defs[id] != nil
+}
+
+// rhsCursor returns the cursor of d's value, or an invalid cursor.
+func (d *def) rhsCursor() inspector.Cursor {
+	if d.rhs == nil {
+		return inspector.Cursor{}
+	}
+	switch d.stmt.Node().(type) {
+	case *ast.AssignStmt:
+		return d.stmt.ChildAt(edge.AssignStmt_Rhs, d.rhsAt)
+	case *ast.ValueSpec:
+		return d.stmt.ChildAt(edge.ValueSpec_Values, d.rhsAt)
+	}
+	return inspector.Cursor{}
+}
+
+// A goCall is g.Go(f) or g.TryGo(f): one task of a group.
+type goCall struct {
+	call   *ast.CallExpr
+	cur    inspector.Cursor
+	group  types.Object // the group variable
+	inLoop bool         // a loop encloses the call inside the group's function
+}
+
+// newIndex walks the package once.
+func newIndex(info *types.Info, root inspector.Cursor) *index {
+	x := &index{
+		info:     info,
+		defs:     make(map[*types.Var][]*def),
+		decls:    make(map[*types.Func]inspector.Cursor),
+		funcRefs: make(map[*types.Var][]inspector.Cursor),
+	}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil)}
+	for file := range root.Children() {
+		for decl := range file.Children() {
+			top, ok := decl.Node().(ast.Decl)
+			if !ok {
+				continue
+			}
+			if fd, ok := top.(*ast.FuncDecl); ok && fd.Body != nil {
+				if fn, ok := info.Defs[fd.Name].(*types.Func); ok {
+					x.decls[fn] = decl
+				}
+			}
+			for cur := range decl.Preorder(filter...) {
+				switch n := cur.Node().(type) {
+				case *ast.AssignStmt:
+					x.addAssign(cur, n, top)
+				case *ast.ValueSpec:
+					x.addValueSpec(cur, n, top)
+				case *ast.CallExpr:
+					x.addGoCall(cur, n)
+				case *ast.Ident:
+					x.addRef(cur, n)
+				}
+			}
+		}
+	}
+	return x
+}
+
+func (x *index) addAssign(cur inspector.Cursor, n *ast.AssignStmt, top ast.Decl) {
+	if n.Tok != token.DEFINE && n.Tok != token.ASSIGN {
+		return
+	}
+	for i, lhs := range n.Lhs {
+		switch {
+		case len(n.Rhs) == len(n.Lhs):
+			x.addDef(cur, lhs, n.Rhs[i], 0, i, n.End(), top)
+		case len(n.Rhs) == 1:
+			x.addDef(cur, lhs, n.Rhs[0], i, 0, n.End(), top)
+		}
+	}
+}
+
+func (x *index) addValueSpec(cur inspector.Cursor, n *ast.ValueSpec, top ast.Decl) {
+	end := n.End()
+	if p := cur.Parent(); p.Valid() {
+		end = p.Node().End() // a var ( ... ) block takes effect as a whole
+	}
+	for i, name := range n.Names {
+		switch {
+		case len(n.Values) == 0:
+			x.addDef(cur, name, nil, 0, 0, end, top)
+		case len(n.Values) == len(n.Names):
+			x.addDef(cur, name, n.Values[i], 0, i, end, top)
+		case len(n.Values) == 1:
+			x.addDef(cur, name, n.Values[0], i, 0, end, top)
+		}
+	}
+}
+
+func (x *index) addDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
+	var obj types.Object
+	switch l := ast.Unparen(lhs).(type) {
+	case *ast.Ident:
+		if l.Name == "_" {
+			return
+		}
+		obj = x.info.ObjectOf(l)
+	case *ast.SelectorExpr:
+		if sel := x.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
+			obj = sel.Obj()
+		}
+	}
+	if v, ok := obj.(*types.Var); ok {
+		x.defs[v] = append(x.defs[v], &def{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
+	}
+}
+
+// addGoCall records g.Go(f) and g.TryGo(f) where g is a variable; a group
+// read from a field or returned by a call is not analysed (SPEC section 2).
+func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || len(call.Args) != 1 {
+		return
+	}
+	if fn := funcIn(x.info, call, errgroupPath); fn == nil || (fn.Name() != "Go" && fn.Name() != "TryGo") {
+		return
+	}
+	id, ok := ast.Unparen(sel.X).(*ast.Ident)
+	if !ok {
+		return
+	}
+	if obj := x.info.Uses[id]; obj != nil {
+		x.goCalls = append(x.goCalls, &goCall{call: call, cur: cur, group: obj})
+	}
+}
+
+// addRef records a reference to a function-typed variable or field, and
+// the Close and CloseResponse selectors.
+func (x *index) addRef(cur inspector.Cursor, id *ast.Ident) {
+	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel && (id.Name == "Close" || id.Name == "CloseResponse") {
+		x.closeRefs = append(x.closeRefs, cur)
+		return
+	}
+	if v, ok := x.info.Uses[id].(*types.Var); ok && isFunc(v.Type()) {
+		x.funcRefs[v] = append(x.funcRefs[v], cur)
+	}
+}
+
+// reaching returns the def whose value obj holds at pos, or nil. Within
+// one top-level declaration, textual order stands in for control flow:
+// the last def that ends before pos (good enough for the straight-line
+// code that opens a stream and starts a group). Defs in other functions
+// are unordered with respect to pos; of them, only a package-level
+// declaration reaches it.
+func (x *index) reaching(obj types.Object, pos token.Pos) *def {
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return nil
+	}
+	var last, decl *def
+	for _, d := range x.defs[v] {
+		switch {
+		case within(d.top, pos):
+			if d.end <= pos {
+				last = d
+			}
+		case d.packageLevel():
+			decl = d
+		}
+	}
+	if last != nil {
+		return last
+	}
+	return decl
+}
+
+// defsBefore returns the defs of obj that end before pos in the top-level
+// declaration that holds pos, in source order.
+func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {
+	v, _ := obj.(*types.Var)
+	var out []*def
+	for _, d := range x.defs[v] {
+		if within(d.top, pos) && d.end <= pos {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// within reports whether pos is inside the node n.
+func within(n ast.Node, pos token.Pos) bool {
+	return n.Pos() <= pos && pos < n.End()
+}
+
+func isFunc(t types.Type) bool {
+	_, ok := t.Underlying().(*types.Signature)
+	return ok
+}

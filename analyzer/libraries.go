@@ -1,0 +1,216 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/types/typeutil"
+)
+
+// Import paths of the libraries the analyzer knows.
+const (
+	errgroupPath  = "golang.org/x/sync/errgroup"
+	contextPath   = "context"
+	connectV1Path = "connectrpc.com/connect"
+	connectV2Path = "connectrpc.com/connect/v2"
+	grpcPath      = "google.golang.org/grpc"
+)
+
+// A library is one of the RPC libraries whose streams are recognised.
+type library uint8
+
+const (
+	noLibrary library = iota
+	connectV1
+	connectV2
+	grpcGo
+)
+
+// A streamKind says which library a stream type belongs to and whether
+// it is the client or the handler (server) side of the RPC.
+type streamKind struct {
+	lib    library
+	server bool
+}
+
+func (k streamKind) ok() bool { return k.lib != noLibrary }
+
+// Client-side stream types of connect-go v1 (SPEC section 2).
+var connectV1ClientTypes = map[string]bool{
+	"BidiStreamForClient":         true,
+	"BidiStreamForClientSimple":   true,
+	"ServerStreamForClient":       true,
+	"ClientStreamForClient":       true,
+	"ClientStreamForClientSimple": true,
+	"StreamingClientConn":         true,
+}
+
+// Handler-side stream types of connect-go v1 that can receive (SPEC section 7).
+var connectV1ServerTypes = map[string]bool{
+	"BidiStream":           true,
+	"ClientStream":         true,
+	"StreamingHandlerConn": true,
+}
+
+// blockingMethods lists, per library, the client stream methods that
+// wait on the peer. The table is SPEC section 2.
+var blockingMethods = [...]map[string]bool{
+	connectV1: {"Send": true, "Receive": true, "CloseAndReceive": true, "ResponseHeader": true, "ResponseTrailer": true},
+	connectV2: {"Send": true, "Receive": true, "CloseAndReceive": true, "SendHeaders": true},
+	grpcGo:    {"Send": true, "SendMsg": true, "Recv": true, "RecvMsg": true, "CloseAndRecv": true, "Header": true},
+}
+
+// receiveMethods lists, per library, the handler stream methods that
+// wait for the client's next message (SPEC section 7).
+var receiveMethods = [...]map[string]bool{
+	connectV1: {"Receive": true},
+	connectV2: {"Receive": true},
+	grpcGo:    {"Recv": true, "RecvMsg": true},
+}
+
+// isBlocking reports whether calling method on a stream of kind k can
+// wait for the peer.
+func isBlocking(k streamKind, method string) bool {
+	if !k.ok() {
+		return false
+	}
+	if k.server {
+		return receiveMethods[k.lib][method]
+	}
+	return blockingMethods[k.lib][method]
+}
+
+// closesPendingReceive reports whether method frees a pending receive on
+// a client stream of kind k: only connect-go v2's Close does.
+func closesPendingReceive(k streamKind, method string) bool {
+	return k.lib == connectV2 && !k.server && method == "Close"
+}
+
+// streamKindOf returns the stream kind of t, or the zero kind if t is not
+// a stream type (SPEC section 2). Types are matched by package path and
+// name, after resolving aliases and one level of pointer; grpc-go streams
+// count only when grpc is set.
+func streamKindOf(t types.Type, grpc bool) streamKind {
+	if t == nil {
+		return streamKind{}
+	}
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	named, ok := t.(*types.Named)
+	if !ok || named.Obj().Pkg() == nil {
+		return streamKind{}
+	}
+	name := named.Obj().Name()
+	switch named.Obj().Pkg().Path() {
+	case connectV1Path:
+		switch {
+		case connectV1ClientTypes[name]:
+			return streamKind{lib: connectV1}
+		case connectV1ServerTypes[name]:
+			return streamKind{lib: connectV1, server: true}
+		}
+		return streamKind{}
+	case connectV2Path:
+		return streamSide(connectV2, name)
+	}
+	if k := connectV2Wrapper(named); k.ok() {
+		return k
+	}
+	if grpc {
+		return grpcStream(named)
+	}
+	return streamKind{}
+}
+
+// connectV2Wrapper recognises the named stream types that connect-go v2
+// generates: structs holding a connect.ClientStream or ServerStream field.
+func connectV2Wrapper(named *types.Named) streamKind {
+	s, ok := named.Underlying().(*types.Struct)
+	if !ok {
+		return streamKind{}
+	}
+	for f := range s.Fields() {
+		ft, ok := types.Unalias(f.Type()).(*types.Named)
+		if !ok || ft.Obj().Pkg() == nil || ft.Obj().Pkg().Path() != connectV2Path {
+			continue
+		}
+		if k := streamSide(connectV2, ft.Obj().Name()); k.ok() {
+			return k
+		}
+	}
+	return streamKind{}
+}
+
+// grpcStream recognises grpc-go streams by the origin of their RecvMsg
+// method: every implementation of grpc.ClientStream that users hold
+// (generic BidiStreamingClient and friends, generated Xxx_YyyClient
+// interfaces, GenericClientStream) gets it from grpc.ClientStream, and
+// handler streams get it from grpc.ServerStream.
+func grpcStream(named *types.Named) streamKind {
+	obj, _, _ := types.LookupFieldOrMethod(named, true, nil, "RecvMsg")
+	fn, ok := obj.(*types.Func)
+	if !ok || fn.Pkg() == nil || fn.Pkg().Path() != grpcPath {
+		return streamKind{}
+	}
+	recv := fn.Signature().Recv()
+	if recv == nil {
+		return streamKind{}
+	}
+	rt := types.Unalias(recv.Type())
+	if p, ok := rt.(*types.Pointer); ok {
+		rt = types.Unalias(p.Elem())
+	}
+	rn, ok := rt.(*types.Named)
+	if !ok {
+		return streamKind{}
+	}
+	return streamSide(grpcGo, rn.Obj().Name())
+}
+
+// streamSide returns the kind of lib's stream interface called name:
+// ClientStream or ServerStream (connect-go v2, grpc-go).
+func streamSide(lib library, name string) streamKind {
+	switch name {
+	case "ClientStream":
+		return streamKind{lib: lib}
+	case "ServerStream":
+		return streamKind{lib: lib, server: true}
+	}
+	return streamKind{}
+}
+
+// isNamed reports whether t (after aliases and one pointer) is the named
+// type pkg.name.
+func isNamed(t types.Type, pkg, name string) bool {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+}
+
+func isContext(t types.Type) bool {
+	_, ptr := types.Unalias(t).(*types.Pointer)
+	return !ptr && isNamed(t, contextPath, "Context")
+}
+
+func isGroupType(t types.Type) bool { return isNamed(t, errgroupPath, "Group") }
+
+// isCancelFunc reports whether t is context.CancelFunc or
+// context.CancelCauseFunc.
+func isCancelFunc(t types.Type) bool {
+	return isNamed(t, contextPath, "CancelFunc") || isNamed(t, contextPath, "CancelCauseFunc")
+}
+
+// funcIn returns the function or method that call invokes when it
+// belongs to package path, or nil.
+func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
+	fn, _ := typeutil.Callee(info, call).(*types.Func)
+	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != path {
+		return nil
+	}
+	return fn
+}

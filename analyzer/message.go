@@ -1,0 +1,121 @@
+package analyzer
+
+import (
+	"fmt"
+	"strings"
+
+	"golang.org/x/tools/go/analysis"
+)
+
+// report emits the diagnostic for the first blocking use u of a stream in
+// a task of g (SPEC section 3): the message and the fix both come from
+// one remedy.
+func (c *checker) report(u *use, g *group) {
+	r := c.remedyFor(u, g)
+	d := analysis.Diagnostic{
+		Pos:     u.site.Pos(),
+		End:     u.site.End(),
+		Message: r.message(),
+		URL:     URL,
+	}
+	if s := u.stream; s.def != nil {
+		d.Related = append(d.Related, analysis.RelatedInformation{
+			Pos: s.def.stmt.Node().Pos(), End: s.def.stmt.Node().End(),
+			Message: fmt.Sprintf("%s opened here", s.name),
+		})
+	}
+	d.Related = append(d.Related, groupCreated(g))
+	if r.fix != nil {
+		d.SuggestedFixes = []analysis.SuggestedFix{{Message: FixMessage, TextEdits: c.edits(r)}}
+	}
+	c.pass.Report(d)
+}
+
+func groupCreated(g *group) analysis.RelatedInformation {
+	return analysis.RelatedInformation{
+		Pos: g.def.stmt.Node().Pos(), End: g.def.stmt.Node().End(),
+		Message: fmt.Sprintf("group %s created here", g.name()),
+	}
+}
+
+// reportServer emits the diagnostic for a handler stream received in a
+// task of g (SPEC section 7). There is no automatic fix: the handler must
+// be restructured.
+func (c *checker) reportServer(u *use, g *group) {
+	c.pass.Report(analysis.Diagnostic{
+		Pos: u.site.Pos(),
+		End: u.site.End(),
+		Message: fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
+			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",
+			u.streamName(), u.method, viaHelper(u), g.name(), groupCtxOrPlaceholder(g)),
+		URL:     URL,
+		Related: []analysis.RelatedInformation{groupCreated(g)},
+	})
+}
+
+// message is the one-line diagnostic: the stream, the blocking method,
+// both contexts, and what to do (SPEC section 3).
+func (r *remedy) message() string {
+	u, g := r.use, r.group
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s.%s can block forever in an errgroup task%s: ", u.streamName(), u.method, viaHelper(u))
+	switch r.shape {
+	case noGroupContext:
+		fmt.Fprintf(&b, "group %s has no context and the stream's context is not visible here; create %s with errgroup.WithContext and make the stream's opener cancel it when %s is done",
+			g.name(), g.name(), r.gctx)
+	case closeStream:
+		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; close the stream with %s",
+			g.ctxName(), r.wiringWords())
+	case openerMustAct:
+		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
+			g.ctxName(), r.gctx)
+	case wireCancel:
+		if g.zero() {
+			fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and ", g.name(), r.ctx, g.name())
+		} else {
+			if r.ctx == g.ctxName() {
+				fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", r.ctx, r.ctx)
+			} else {
+				fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", r.ctx, g.ctxName())
+			}
+			if r.nameGctx {
+				b.WriteString("name the group's context and ")
+			}
+		}
+		if r.derive {
+			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", r.ctx)
+		}
+		if r.closer != "" {
+			fmt.Fprintf(&b, "cancel it and close the stream with %s", r.wiringWords())
+		} else {
+			fmt.Fprintf(&b, "cancel it with %s", r.wiringWords())
+		}
+	}
+	return b.String()
+}
+
+// wiringWords says how to run the remedy's calls once the group's context
+// is done.
+func (r *remedy) wiringWords() string {
+	n := r.wordNames()
+	if r.watcher { // Go before 1.21 has no context.AfterFunc
+		return fmt.Sprintf("a goroutine that waits on %s.Done() and calls %s", n.gctx, r.afterFunc(n))
+	}
+	return r.wiring(n)
+}
+
+func viaHelper(u *use) string {
+	if u.via == "" {
+		return ""
+	}
+	return " (in " + u.via + ")"
+}
+
+// groupCtxOrPlaceholder names the group's context, or gctx when the code
+// has no name for it.
+func groupCtxOrPlaceholder(g *group) string {
+	if g.gctx == nil {
+		return placeholderGctx
+	}
+	return g.gctx.obj.Name()
+}

@@ -1,0 +1,116 @@
+package analyzer_test
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
+
+	"github.com/bidictxlint/bidictxlint/analyzer"
+)
+
+// TestMessageNamesTheFix checks, for every diagnostic of the fix
+// catalogue that carries a fix, that what the message tells the user to
+// write is what the fix inserts: the same wiring statement, the same
+// derived context, the same group creation. The message names the code's
+// own names and says "cancel" and "gctx" for those the fix introduces, so
+// the fix's fresh names (rpcCancel2, gctx2, a renamed context import) are
+// mapped back before comparing.
+func TestMessageNamesTheFix(t *testing.T) {
+	var results []*analysistest.Result
+	results = append(results, analysistest.Run(t, testdata(t), analyzer.Analyzer,
+		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose", "fiximport", "fixnames", "fixcomments", "fixtwo")...)
+	results = append(results, analysistest.Run(t, realModules(t), analyzer.Analyzer, "./fixes/...")...)
+	results = append(results, analysistest.Run(t, testdata(t)+"/go1.20", analyzer.Analyzer, "./...")...)
+	fixes := 0
+	for _, res := range results {
+		for _, d := range res.Diagnostics {
+			if len(d.SuggestedFixes) == 0 {
+				continue
+			}
+			fixes++
+			pos := res.Pass.Fset.Position(d.Pos)
+			if err := sameRemedy(d.Message, d.SuggestedFixes[0].TextEdits); err != nil {
+				t.Errorf("%s: %v\nmessage: %s\nedits:%s", pos, err, d.Message, insertedText(d.SuggestedFixes[0].TextEdits))
+			}
+		}
+	}
+	if fixes < 20 {
+		t.Errorf("only %d diagnostics with fixes in the catalogue; the test compares too little", fixes)
+	}
+}
+
+var (
+	afterFuncWords = regexp.MustCompile(`with (context\.AfterFunc\(.*\))$`)
+	watcherWords   = regexp.MustCompile(`with a goroutine that waits on (\w+)\.Done\(\) and calls (.*)$`)
+	deriveWords    = regexp.MustCompile(`derive (.+?) with context\.WithCancel`)
+	createWords    = regexp.MustCompile(`create (\w+) with errgroup\.WithContext`)
+	introduced     = regexp.MustCompile(`\b(rpcCancel\d*|gctx\d*)\b`)
+	ctxImport      = regexp.MustCompile(`(\w+)\.AfterFunc\(|<-\w+\.Done\(\)`)
+)
+
+// sameRemedy compares what message says to write with what edits insert.
+func sameRemedy(message string, edits []analysis.TextEdit) error {
+	inserted := insertedText(edits)
+	// The wiring statement, as the message writes it.
+	var want string
+	if m := watcherWords.FindStringSubmatch(message); m != nil {
+		body := m[2] + "()"
+		if inner, ok := strings.CutPrefix(m[2], "func() { "); ok {
+			body = strings.TrimSuffix(inner, " }")
+		}
+		want = fmt.Sprintf("go func() { <-%s.Done(); %s }()", m[1], body)
+	} else if m := afterFuncWords.FindStringSubmatch(message); m != nil {
+		want = m[1]
+	} else {
+		return fmt.Errorf("the message names no wiring")
+	}
+	got := normalize(inserted, message)
+	if !strings.Contains(got, normalize(want, message)) {
+		return fmt.Errorf("the fix does not insert the wiring the message names: %s", want)
+	}
+	if m := deriveWords.FindStringSubmatch(message); m != nil {
+		if !strings.Contains(got, "context.WithCancel("+m[1]+")") {
+			return fmt.Errorf("the message derives %s with context.WithCancel, the fix does not", m[1])
+		}
+	} else if strings.Contains(got, ".WithCancel(") {
+		return fmt.Errorf("the fix derives a context the message does not mention")
+	}
+	if m := createWords.FindStringSubmatch(message); m != nil {
+		if !strings.Contains(got, m[1]+", gctx := errgroup.WithContext(") {
+			return fmt.Errorf("the message creates %s with errgroup.WithContext, the fix does not", m[1])
+		}
+	} else if strings.Contains(got, ".WithContext(") {
+		return fmt.Errorf("the fix creates a group the message does not mention")
+	}
+	return nil
+}
+
+// normalize maps the names a fix introduces back to the message's
+// placeholders, and the file's name for package context to "context".
+func normalize(text, message string) string {
+	if strings.Contains(message, "derive ") {
+		text = introduced.ReplaceAllStringFunc(text, func(s string) string {
+			if strings.HasPrefix(s, "rpcCancel") {
+				return "cancel"
+			}
+			return s
+		})
+	}
+	text = regexp.MustCompile(`\bgctx\d+\b`).ReplaceAllString(text, "gctx")
+	if m := ctxImport.FindStringSubmatch(text); m != nil && m[1] != "" && m[1] != "context" {
+		text = regexp.MustCompile(`\b`+m[1]+`\.`).ReplaceAllString(text, "context.")
+	}
+	return text
+}
+
+func insertedText(edits []analysis.TextEdit) string {
+	var b strings.Builder
+	for _, e := range edits {
+		b.WriteString("\n" + string(e.NewText))
+	}
+	return b.String()
+}
