@@ -29,6 +29,15 @@
 // task, goroutine or callback that calls such a cancel func, or a
 // connect-go v2 Close of the stream.
 //
+// A connect-go bidi stream needs more: once the server has answered and
+// while the request side is open, cancelling its context frees neither a
+// pending Receive nor a blocked Send (Go's HTTP/2 client watches the
+// context only after the request body is written). For those streams a
+// path must both cancel the stream's context and close the stream
+// (CloseResponse in v1, Close in v2), so the usual remedy,
+// context.AfterFunc(gctx, cancel), and a stream opened with the group's
+// context are reported too.
+//
 // The suggested fix wires the RPC's cancellation to the group:
 //
 //	rpcCtx, rpcCancel := context.WithCancel(ctx)
@@ -38,7 +47,9 @@
 //	g, ctx := errgroup.WithContext(rpcCtx)
 //	context.AfterFunc(ctx, rpcCancel)
 //
-// It reuses a cancel func already in scope, names a discarded group
+// It reuses a cancel func already in scope, closes connect-go streams as
+// well (adding the close to an existing context.AfterFunc func or watcher
+// rather than registering a second one), names a discarded group
 // context, turns a zero-value group into errgroup.WithContext when that is
 // safe, starts a watcher goroutine in files before Go 1.21, and closes a
 // connect-go v2 stream whose context is not visible.

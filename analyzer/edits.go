@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"go/ast"
 	"go/token"
+	"go/types"
 	"slices"
 	"strings"
 
@@ -16,6 +17,9 @@ import (
 // pair, the group's context, and the wiring, each from the plan.
 func (c *checker) edits(r *remedy) []analysis.TextEdit {
 	p := r.fix
+	if r.site != nil {
+		return []analysis.TextEdit{p.closeAtSite(r)}
+	}
 	var out []analysis.TextEdit
 	if p.importCtx {
 		out = append(out, p.addImport(contextPath))
@@ -35,6 +39,20 @@ func (c *checker) edits(r *remedy) []analysis.TextEdit {
 	}
 	out = append(out, p.insertAfter(p.after, r.wiring(names{ctxPkg: p.ctxPkg, cancel: p.cancel, gctx: p.gctx.name})))
 	return out
+}
+
+// closeAtSite adds the close to the func that already cancels the stream
+// once the group's context is done.
+func (p *fixPlan) closeAtSite(r *remedy) analysis.TextEdit {
+	site, closing := r.site, r.closeCall()
+	if site.arg != nil {
+		return replace(site.arg, fmt.Sprintf("func() { %s(); %s }", types.ExprString(site.arg), closing))
+	}
+	body := site.lit.Body
+	if p.tok.Line(body.Lbrace) == p.tok.Line(body.Rbrace) {
+		return insertion(site.stmt.Node().End(), "; "+closing)
+	}
+	return p.insertAfter(site.stmt, closing)
 }
 
 // insertAfter inserts a statement on a line of its own after stmt, after

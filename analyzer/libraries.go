@@ -80,10 +80,72 @@ func isBlocking(k streamKind, method string) bool {
 	return blockingMethods[k.lib][method]
 }
 
-// closesPendingReceive reports whether method frees a pending receive on
-// a client stream of kind k: only connect-go v2's Close does.
-func closesPendingReceive(k streamKind, method string) bool {
-	return k.lib == connectV2 && !k.server && method == "Close"
+// closer returns the method that closes a client stream of kind k and
+// frees a pending receive once the response headers have arrived:
+// connect-go v1's CloseResponse, v2's Close; "" for grpc-go, whose
+// CloseSend frees nothing (SPEC section 2; e2e/facts_test.go).
+func closer(k streamKind) string {
+	switch {
+	case k.server:
+		return ""
+	case k.lib == connectV1:
+		return "CloseResponse"
+	case k.lib == connectV2:
+		return "Close"
+	}
+	return ""
+}
+
+// connectV1BidiTypes are the connect-go v1 client stream types whose
+// request side stays open while the response is read.
+var connectV1BidiTypes = map[string]bool{
+	"BidiStreamForClient":       true,
+	"BidiStreamForClientSimple": true,
+	"StreamingClientConn":       true,
+}
+
+// isConnectBidi reports whether a connect-go client stream of type t,
+// opened by the call open (nil when not visible), is a bidi stream: one
+// whose request side can stay open while a Receive waits. On those,
+// cancelling the context frees nothing once the server has answered
+// (SPEC section 1; e2e/facts_test.go). A v2 stream is bidi when its type
+// can both Send and Receive, and a raw connect.ClientStream unless it was
+// opened by CallServerStream.
+func isConnectBidi(info *types.Info, k streamKind, t types.Type, open *ast.CallExpr) bool {
+	if k.server || t == nil {
+		return false
+	}
+	switch k.lib {
+	case connectV1:
+		return isOneOf(t, connectV1Path, connectV1BidiTypes)
+	case connectV2:
+		if isNamed(t, connectV2Path, "ClientStream") {
+			if open == nil {
+				return true
+			}
+			fn := funcIn(info, open, connectV2Path)
+			return fn == nil || fn.Name() != "CallServerStream"
+		}
+		return hasMethod(t, "Send") && hasMethod(t, "Receive")
+	}
+	return false
+}
+
+func hasMethod(t types.Type, name string) bool {
+	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
+	_, ok := obj.(*types.Func)
+	return ok
+}
+
+// isOneOf reports whether t (after aliases and one pointer) is a named
+// type of package pkg whose name is in names.
+func isOneOf(t types.Type, pkg string, names map[string]bool) bool {
+	t = types.Unalias(t)
+	if p, ok := t.(*types.Pointer); ok {
+		t = types.Unalias(p.Elem())
+	}
+	n, ok := t.(*types.Named)
+	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && names[n.Obj().Name()]
 }
 
 // streamKindOf returns the stream kind of t, or the zero kind if t is not
@@ -184,12 +246,7 @@ func streamSide(lib library, name string) streamKind {
 // isNamed reports whether t (after aliases and one pointer) is the named
 // type pkg.name.
 func isNamed(t types.Type, pkg, name string) bool {
-	t = types.Unalias(t)
-	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
-	}
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && n.Obj().Name() == name
+	return isOneOf(t, pkg, map[string]bool{name: true})
 }
 
 func isContext(t types.Type) bool {

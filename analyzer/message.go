@@ -2,6 +2,8 @@ package analyzer
 
 import (
 	"fmt"
+	"go/ast"
+	"go/types"
 	"strings"
 
 	"golang.org/x/tools/go/analysis"
@@ -10,8 +12,8 @@ import (
 // report emits the diagnostic for the first blocking use u of a stream in
 // a task of g (SPEC section 3): the message and the fix both come from
 // one remedy.
-func (c *checker) report(u *use, g *group) {
-	r := c.remedyFor(u, g)
+func (c *checker) report(u *use, g *group, reach reach) {
+	r := c.remedyFor(u, g, reach)
 	d := analysis.Diagnostic{
 		Pos:     u.site.Pos(),
 		End:     u.site.End(),
@@ -69,6 +71,18 @@ func (r *remedy) message() string {
 	case openerMustAct:
 		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
 			g.ctxName(), r.gctx)
+	case addClose:
+		fmt.Fprintf(&b, "on a connect-go bidi stream, cancelling %s does not free a pending %s once the server has answered; ", r.ctx, u.method)
+		switch site := r.site; {
+		case site != nil && site.arg != nil:
+			fmt.Fprintf(&b, "also close the stream when %s is done: context.AfterFunc(%s, func() { %s(); %s })",
+				r.gctx, types.ExprString(site.call.Args[0]), types.ExprString(site.arg), r.closeCall())
+		case site != nil:
+			fmt.Fprintf(&b, "also close the stream after %s in the func that runs when %s is done: %s",
+				types.ExprString(site.stmt.Node().(*ast.ExprStmt).X), r.gctx, r.closeCall())
+		default:
+			fmt.Fprintf(&b, "also close the stream when %s is done: %s", r.gctx, r.wiringWords())
+		}
 	case wireCancel:
 		if g.zero() {
 			fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and ", g.name(), r.ctx, g.name())

@@ -25,6 +25,10 @@ type remedy struct {
 	closer   string // the method that also frees a pending receive, or ""
 	stream   string // how the wiring names the stream
 	watcher  bool   // before Go 1.21: a goroutine instead of context.AfterFunc
+	// site is the func, run once the group's context is done, that
+	// cancels the stream and that the close joins (shape addClose); nil
+	// when the close is wired on its own.
+	site *cancelSite
 
 	fix *fixPlan // where the fix's lines go; nil when no fix is safe
 }
@@ -45,6 +49,11 @@ const (
 	// noGroupContext: a zero-value group, and the stream's context is not
 	// visible: nothing here can be wired.
 	noGroupContext
+	// addClose: a connect-go bidi stream whose context is cancelled when
+	// the group's is, but which is not closed: cancelling frees nothing
+	// once the server has answered (SPEC section 1). Add the close to
+	// the func that cancels, or wire it on its own.
+	addClose
 )
 
 // Placeholder names the remedy uses when it introduces a name and no fix
@@ -56,7 +65,7 @@ const (
 
 // remedyFor decides the remedy for the first blocking use u of a stream
 // in a task of g, and plans its fix.
-func (c *checker) remedyFor(u *use, g *group) *remedy {
+func (c *checker) remedyFor(u *use, g *group, reach reach) *remedy {
 	s := u.stream
 	r := &remedy{
 		use:     u,
@@ -69,6 +78,16 @@ func (c *checker) remedyFor(u *use, g *group) *remedy {
 		r.gctx, r.nameGctx = placeholderGctx, true
 	}
 	switch {
+	case s.visible() && s.bidi && reach.cancelled:
+		r.shape = addClose
+		r.ctx = types.ExprString(s.ctxArg)
+		r.closer = closer(s.kind)
+		if !reach.underGroup {
+			if cs := cancelFuncs(s.ctx); len(cs) > 0 {
+				r.cancel, r.cause = cs[0].cancel.Name(), cs[0].cause
+			}
+		}
+		r.site = reach.site
 	case !s.visible() && g.zero():
 		r.shape = noGroupContext
 	case !s.visible() && s.kind.lib == connectV2:
@@ -119,17 +138,23 @@ func (r *remedy) wordNames() names {
 // calls is the body of the func that the wiring runs once the group's
 // context is done: the cancel, then the close.
 func (r *remedy) calls(n names) string {
-	if r.shape == closeStream {
-		return fmt.Sprintf("_ = %s.Close()", r.stream)
+	closing := r.closeCall()
+	if r.shape == closeStream || r.shape == addClose && r.cancel == "" {
+		return closing
 	}
 	call := n.cancel + "()"
 	if r.cause {
 		call = fmt.Sprintf("%s(%s.Cause(%s))", n.cancel, n.ctxPkg, n.gctx)
 	}
 	if r.closer != "" {
-		call += fmt.Sprintf("; _ = %s.%s()", r.stream, r.closer)
+		call += "; " + closing
 	}
 	return call
+}
+
+// closeCall is the statement that closes the stream.
+func (r *remedy) closeCall() string {
+	return fmt.Sprintf("_ = %s.%s()", r.stream, r.closer)
 }
 
 // afterFunc is the func value the wiring runs: the cancel func itself

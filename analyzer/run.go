@@ -69,8 +69,10 @@ func (c *checker) checkGroup(g *group) {
 			seen[u.stream.key] = true
 			switch {
 			case !u.stream.kind.server:
-				if c.groupEndsElsewhere(u.stream, g) && !c.cancelled(u.stream, g) {
-					c.report(u, g)
+				if c.groupEndsElsewhere(u.stream, g) {
+					if reach := c.reachOf(u.stream, g); !reach.frees(u.stream) {
+						c.report(u, g, reach)
+					}
 				}
 			case c.settings.Server:
 				if g.hasSeveralTasks() && c.waits(g) {
@@ -111,7 +113,9 @@ func (c *checker) waits(g *group) bool {
 // groupEndsElsewhere is rule 3 of SPEC section 3: something other than
 // the stream's task can end the group's work. With several tasks another
 // task can fail; with one, only a cancelled parent can, and only if that
-// parent does not cancel the stream too.
+// parent does not free the stream too. Cancelling never frees a
+// connect-go bidi stream once the server has answered (SPEC section 1),
+// so for those a parent that can be cancelled is enough.
 func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
 	if g.hasSeveralTasks() {
 		return true
@@ -119,7 +123,7 @@ func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
 	if g.zero() || !s.visible() || neverCancelled(g.parent) {
 		return false
 	}
-	return !derivesFrom(s.ctx, g.parent)
+	return s.bidi || !derivesFrom(s.ctx, g.parent)
 }
 
 // neverCancelled reports whether n is context.Background() or

@@ -15,6 +15,7 @@ type streamRef struct {
 	open   *ast.CallExpr // the call that opened it, nil if not visible
 	ctxArg ast.Expr      // the context argument of open
 	ctx    *ctxNode      // the stream's context, nil if not visible
+	bidi   bool          // a connect-go bidi stream (isConnectBidi)
 }
 
 func (s *streamRef) visible() bool { return s.ctx != nil }
@@ -192,23 +193,13 @@ func (c *checker) streamKind(t types.Type) streamKind {
 	return streamKindOf(t, c.settings.GRPC)
 }
 
-// responseCloser returns the method that, with the cancel, frees a
-// pending receive on a connect-go stream once the response headers have
-// arrived: cancelling the context alone does not then, while the request
-// side is still open (Go's HTTP/2 client watches the context only once
-// the request body is written; e2e/facts_test.go). "" for grpc-go and for
-// types without such a method.
+// responseCloser returns the method the remedy calls after the cancel
+// on a connect-go stream (closer), when the stream's type has it: the
+// cancel alone does not free a pending receive once the server has
+// answered while the request side is open. "" otherwise.
 func responseCloser(s *streamRef) string {
-	var name string
-	switch s.kind.lib {
-	case connectV1:
-		name = "CloseResponse"
-	case connectV2:
-		name = "Close"
-	default:
-		return ""
-	}
-	if s.def == nil {
+	name := closer(s.kind)
+	if name == "" || s.def == nil {
 		return ""
 	}
 	obj, _, _ := types.LookupFieldOrMethod(s.def.obj.Type(), true, nil, name)

@@ -109,6 +109,7 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	if ref == nil {
 		return nil
 	}
+	ref.bidi = isConnectBidi(ts.c.info, k, ts.c.info.TypeOf(sel.X), ref.open)
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X), task: ts.task}
 }
 

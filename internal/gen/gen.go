@@ -128,13 +128,13 @@ func groupFirst$(ctx context.Context, client ChatClient) error {
 }
 `},
 	{"afterFunc", false, `
-// afterFunc$: the remedy.
+// afterFunc$: the remedy for a connect-go bidi stream: cancel and close.
 func afterFunc$(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream := c.CallBidiStream(ctx)
 	g, gctx := errgroup.WithContext(ctx)
-	context.AfterFunc(gctx, cancel)
+	context.AfterFunc(gctx, func() { cancel(); _ = stream.CloseResponse() })
 	g.Go(func() error {
 		for {
 			res, err := stream.Receive()
@@ -290,8 +290,9 @@ func zeroGroup$(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	return g.Wait()
 }
 `},
-	{"v2Close", false, `
-// v2Close$: connect-go v2 streams can be closed from AfterFunc.
+	{"v2Close", true, `
+// v2Close$: closing a connect-go v2 bidi stream from AfterFunc without
+// cancelling it frees nothing while the server has not answered.
 func v2Close$(ctx context.Context, client V2Client) error {
 	stream, err := client.Chat(ctx)
 	if err != nil {
@@ -299,7 +300,7 @@ func v2Close$(ctx context.Context, client V2Client) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	context.AfterFunc(gctx, func() { _ = stream.Close() })
-	g.Go(func() error { var m Msg; return stream.Receive(&m) })
+	g.Go(func() error { var m Msg; return stream.Receive(&m) }) /*WANT*/
 	g.Go(func() error { return stream.Send(&Msg{}) })
 	return g.Wait()
 }
@@ -399,7 +400,7 @@ func timeout$(ctx context.Context, client ChatClient) error {
 }
 `},
 	{"cancelInTask", false, `
-// cancelInTask$: a task cancels the stream's context itself.
+// cancelInTask$: a task cancels the stream's context and closes the stream.
 func cancelInTask$(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -413,7 +414,7 @@ func cancelInTask$(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 			}
 		}
 	})
-	g.Go(func() error { <-gctx.Done(); cancel(); return nil })
+	g.Go(func() error { <-gctx.Done(); cancel(); _ = stream.CloseResponse(); return nil })
 	return g.Wait()
 }
 `},

@@ -22,7 +22,7 @@ func Chat(ctx context.Context, client *connect.Client[Msg, Msg], lines <-chan st
 	defer rpcCancel()
 	stream := client.CallBidiStream(rpcCtx)
 	g, gctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(gctx, rpcCancel)
+	context.AfterFunc(gctx, func() { rpcCancel(); _ = stream.CloseResponse() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

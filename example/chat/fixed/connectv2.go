@@ -20,7 +20,7 @@ func ChatV2(ctx context.Context, client *chatv2.ChatClient, lines <-chan string)
 		return err
 	}
 	g, ctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(ctx, rpcCancel)
+	context.AfterFunc(ctx, func() { rpcCancel(); _ = stream.Close() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

@@ -47,13 +47,26 @@ func groupFirst(ctx context.Context, client ChatClient) error {
 	return g.Wait()
 }
 
-// afterFunc: the remedy.
+// afterFunc: the usual remedy, which does not free a connect-go bidi
+// stream once the server has answered.
 func afterFunc(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	stream := c.CallBidiStream(ctx)
 	g, gctx := errgroup.WithContext(ctx)
 	context.AfterFunc(gctx, cancel)
+	g.Go(func() error { _, err := stream.Receive(); return err }) // want `stream\.Receive can block forever in an errgroup task: on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered`
+	g.Go(func() error { return stream.Send(&Msg{}) })
+	return g.Wait()
+}
+
+// afterFuncClose: the remedy for a connect-go bidi stream: cancel and close.
+func afterFuncClose(ctx context.Context, c *connect.Client[Msg, Msg]) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream := c.CallBidiStream(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	context.AfterFunc(gctx, func() { cancel(); _ = stream.CloseResponse() })
 	g.Go(func() error { _, err := stream.Receive(); return err })
 	g.Go(func() error { return stream.Send(&Msg{}) })
 	return g.Wait()
