@@ -44,8 +44,9 @@ func (r reach) frees(s *streamRef) bool {
 	return r.cancelled || closeFrees
 }
 
-// reachOf finds how the failure of g reaches s.
-func (c *checker) reachOf(s *streamRef, g *group) reach {
+// reachOf finds how the failure of g reaches the stream of u.
+func (c *checker) reachOf(u *use, g *group) reach {
+	s := u.stream
 	var r reach
 	if s.visible() && !g.zero() && underGroup(s.ctx, g) {
 		r.cancelled, r.underGroup = true, true
@@ -59,7 +60,7 @@ func (c *checker) reachOf(s *streamRef, g *group) reach {
 		if !inFn(ref) {
 			return
 		}
-		if ok, site := c.runsWhileGroupWorks(ref, fn, g); ok {
+		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
 			r.cancelled = true
 			if r.site == nil {
 				r.site = site
@@ -84,7 +85,7 @@ func (c *checker) reachOf(s *streamRef, g *group) reach {
 	}
 	for _, ref := range c.closeRefs {
 		if inFn(ref) && c.closesStream(ref, s) {
-			if ok, _ := c.runsWhileGroupWorks(ref, fn, g); ok {
+			if ok, _ := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
 				r.closed = true
 			}
 		}
@@ -110,8 +111,10 @@ func (c *checker) closesStream(ref inspector.Cursor, s *streamRef) bool {
 // as a value. A call in fn's own body (including `defer cancel()`) runs
 // only after Wait, and context.AfterFunc counts only on the group's
 // context. When it runs from context.AfterFunc or a goroutine started in
-// fn, the site says where.
-func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group) (bool, *cancelSite) {
+// fn, the site says where. A cancel deferred in the blocked task itself
+// (blocked) runs only once that task returns, which it cannot while it is
+// blocked: no path (measured: Wait hangs).
+func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocked ast.Node) (bool, *cancelSite) {
 	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
 		cur = cur.Parent() // x.cancel, stream.Close
 	}
@@ -126,6 +129,9 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group) (bool,
 		return true, nil // handed on: a helper, time.AfterFunc, a struct field
 	}
 	callCur := cur.Parent()
+	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && innermostFunc(callCur).Node() == blocked {
+		return false, nil
+	}
 	for p := range callCur.Enclosing((*ast.FuncLit)(nil)) {
 		if p == fn {
 			return false, nil

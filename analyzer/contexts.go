@@ -116,21 +116,27 @@ func (c *checker) ctxOfDef(d *def) *ctxNode {
 // by the context package or by errgroup.WithContext, or a root.
 func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
 	n := &ctxNode{name: types.ExprString(call)}
-	withContext := c.isWithContext(call)
-	if index != 0 && !(index == 1 && withContext) {
-		return n
-	}
-	if withContext {
-		if index == 1 && len(call.Args) == 1 {
-			n.parent, n.step = c.ctxAt(call.Args[0], call.Pos()), stepGroup
+	if parent := c.groupParentArg(call); parent != nil {
+		if index == 1 {
+			n.parent, n.step = c.ctxAt(parent, call.Pos()), stepGroup
 			if d != nil {
 				n.group = c.groupAt(d.stmt)
 			}
 		}
 		return n
 	}
+	if index != 0 {
+		return n
+	}
 	fn := funcIn(c.info, call, contextPath)
 	if fn == nil {
+		// Any other function that takes a context and returns one derives
+		// its result from it, as Go convention has it (SPEC section 4):
+		// metadata.AppendToOutgoingContext, trace.ContextWithSpan,
+		// same-package helpers.
+		if arg := c.firstContextArg(call); arg != nil && c.returnsContext(call) {
+			n.parent, n.step = c.ctxAt(arg, call.Pos()), stepValue
+		}
 		return n
 	}
 	if name := fn.Name(); name == "Background" || name == "TODO" {
@@ -159,6 +165,15 @@ func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
 	return n
 }
 
+// returnsContext reports whether call's first result is a context.Context.
+func (c *checker) returnsContext(call *ast.CallExpr) bool {
+	t := c.info.TypeOf(call)
+	if tuple, ok := t.(*types.Tuple); ok && tuple.Len() > 0 {
+		t = tuple.At(0).Type()
+	}
+	return t != nil && isContext(t)
+}
+
 // cancelFuncOf returns the cancel func variable assigned beside the
 // context of d (`ctx, cancel := context.WithCancel(parent)`).
 func (c *checker) cancelFuncOf(d *def) types.Object {
@@ -179,11 +194,6 @@ func (c *checker) cancelFuncOf(d *def) types.Object {
 		return nil
 	}
 	return c.info.ObjectOf(id)
-}
-
-func (c *checker) isWithContext(call *ast.CallExpr) bool {
-	fn := funcIn(c.info, call, errgroupPath)
-	return fn != nil && fn.Name() == "WithContext"
 }
 
 // derivesFrom reports whether n is anc or derives from it through steps

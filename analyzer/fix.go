@@ -291,7 +291,7 @@ func (c *checker) planWrap(p *fixPlan, s *streamRef, g *group) *wrap {
 			if g.zero() {
 				w.zeroGroup = true // planGroupCtx creates it on rpcCtx
 			} else {
-				w.reparent = g.call.Args[0]
+				w.reparent = g.parentArg
 			}
 			if gs.Node().Pos() < open.Node().Pos() {
 				w.at = gs // rpcCtx goes before both

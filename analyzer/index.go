@@ -31,6 +31,9 @@ type index struct {
 	// closeRefs are the selectors x.Close and x.CloseResponse whose x may
 	// be a stream.
 	closeRefs []inspector.Cursor
+	// calls holds the calls of each function of the package, for
+	// following a group handed to a helper.
+	calls map[*types.Func][]inspector.Cursor
 }
 
 // A def is one assignment to a variable (or to a struct field through a
@@ -83,12 +86,14 @@ type goCall struct {
 	cur    inspector.Cursor
 	group  types.Object // the group variable
 	inLoop bool         // a loop encloses the call inside the group's function
+	frame  *frame       // for a Go call in a helper given the group: its parameters
 }
 
 // newIndex walks the package once.
-func newIndex(info *types.Info, root inspector.Cursor) *index {
+func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
 		info:     info,
+		calls:    make(map[*types.Func][]inspector.Cursor),
 		defs:     make(map[*types.Var][]*def),
 		decls:    make(map[*types.Func]inspector.Cursor),
 		funcRefs: make(map[*types.Var][]inspector.Cursor),
@@ -113,6 +118,9 @@ func newIndex(info *types.Info, root inspector.Cursor) *index {
 					x.addValueSpec(cur, n, top)
 				case *ast.CallExpr:
 					x.addGoCall(cur, n)
+					if fn := staticFunc(info, n); fn != nil && fn.Pkg() == pkg {
+						x.calls[fn] = append(x.calls[fn], cur)
+					}
 				case *ast.Ident:
 					x.addRef(cur, n)
 				}

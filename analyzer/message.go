@@ -72,7 +72,7 @@ func (r *remedy) message() string {
 		fmt.Fprintf(&b, "the stream's context is not visible here and is not cancelled when %s is; the stream's opener must cancel it when %s is done",
 			g.ctxName(), r.gctx)
 	case addClose:
-		fmt.Fprintf(&b, "on a connect-go bidi stream, cancelling %s does not free a pending %s once the server has answered; ", r.ctx, u.method)
+		fmt.Fprintf(&b, "on a connect-go bidi stream, cancelling %s does not free a pending %s once the server has answered; ", r.ctxWords("its context"), u.method)
 		switch site := r.site; {
 		case site != nil && site.arg != nil:
 			fmt.Fprintf(&b, "also close the stream when %s is done: context.AfterFunc(%s, func() { %s(); %s })",
@@ -85,19 +85,19 @@ func (r *remedy) message() string {
 		}
 	case wireCancel:
 		if g.zero() {
-			fmt.Fprintf(&b, "group %s has no context to cancel the stream's context %s; create %s with errgroup.WithContext and ", g.name(), r.ctx, g.name())
+			fmt.Fprintf(&b, "group %s has no context to cancel the stream's context%s; create %s with errgroup.WithContext and ", g.name(), r.ctxApposition(), g.name())
 		} else {
 			if r.ctx == g.ctxName() {
 				fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", r.ctx, r.ctx)
 			} else {
-				fmt.Fprintf(&b, "the stream's context %s is not cancelled when %s is; ", r.ctx, g.ctxName())
+				fmt.Fprintf(&b, "the stream's context%s is not cancelled when %s is; ", r.ctxApposition(), g.ctxName())
 			}
 			if r.nameGctx {
 				b.WriteString("name the group's context and ")
 			}
 		}
 		if r.derive {
-			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", r.ctx)
+			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", r.ctxWords("the stream's context"))
 		}
 		if r.closer != "" {
 			fmt.Fprintf(&b, "cancel it and close the stream with %s", r.wiringWords())
@@ -132,4 +132,38 @@ func groupCtxOrPlaceholder(g *group) string {
 		return placeholderGctx
 	}
 	return g.gctx.obj.Name()
+}
+
+// ctxWords names the stream's context: as the code names it when that is
+// a variable or field, else in words, so that the message never takes
+// an expression (s.withAuth(ctx)) for a variable to derive or cancel.
+func (r *remedy) ctxWords(words string) string {
+	if r.ctxIsName {
+		return r.ctx
+	}
+	return words
+}
+
+// ctxApposition follows "the stream's context" with the context as
+// written: " ctx", or ", s.withAuth(ctx)," for an expression.
+func (r *remedy) ctxApposition() string {
+	if r.ctxIsName {
+		return " " + r.ctx
+	}
+	return ", " + r.ctx + ","
+}
+
+// isName reports whether e reads as the name of a value: a variable, a
+// field chain (ctx, s.ctx), or a call without arguments
+// (context.Background()).
+func isName(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return isName(x.X)
+	case *ast.CallExpr:
+		return len(x.Args) == 0 && isName(x.Fun)
+	}
+	return false
 }

@@ -16,15 +16,16 @@ type remedy struct {
 	group *group
 	shape shape
 
-	ctx      string // the stream's context as written; "" when not visible
-	gctx     string // the group's context as the wiring names it
-	nameGctx bool   // the group discards its context or has none: name it
-	cancel   string // the cancel func the wiring calls
-	derive   bool   // no cancel func of the stream's context: derive one
-	cause    bool   // cancel is a CancelCauseFunc: pass the group's cause
-	closer   string // the method that also frees a pending receive, or ""
-	stream   string // how the wiring names the stream
-	watcher  bool   // before Go 1.21: a goroutine instead of context.AfterFunc
+	ctx       string // the stream's context as written; "" when not visible
+	ctxIsName bool   // ctx is a variable or field, not a call
+	gctx      string // the group's context as the wiring names it
+	nameGctx  bool   // the group discards its context or has none: name it
+	cancel    string // the cancel func the wiring calls
+	derive    bool   // no cancel func of the stream's context: derive one
+	cause     bool   // cancel is a CancelCauseFunc: pass the group's cause
+	closer    string // the method that also frees a pending receive, or ""
+	stream    string // how the wiring names the stream
+	watcher   bool   // before Go 1.21: a goroutine instead of context.AfterFunc
 	// site is the func, run once the group's context is done, that
 	// cancels the stream and that the close joins (shape addClose); nil
 	// when the close is wired on its own.
@@ -80,7 +81,7 @@ func (c *checker) remedyFor(u *use, g *group, reach reach) *remedy {
 	switch {
 	case s.visible() && s.bidi && reach.cancelled:
 		r.shape = addClose
-		r.ctx = types.ExprString(s.ctxArg)
+		r.ctx, r.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
 		r.closer = closer(s.kind)
 		if !reach.underGroup {
 			if cs := cancelFuncs(s.ctx); len(cs) > 0 {
@@ -96,7 +97,7 @@ func (c *checker) remedyFor(u *use, g *group, reach reach) *remedy {
 		r.shape = openerMustAct
 	default:
 		r.shape = wireCancel
-		r.ctx = types.ExprString(s.ctxArg)
+		r.ctx, r.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
 		r.closer = responseCloser(s)
 		if cs := cancelFuncs(s.ctx); len(cs) > 0 {
 			r.cancel, r.cause = cs[0].cancel.Name(), cs[0].cause

@@ -78,7 +78,10 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 		return fmt.Errorf("the fix does not insert the wiring the message names: %s", want)
 	}
 	if m := deriveWords.FindStringSubmatch(message); m != nil {
-		if !strings.Contains(got, "context.WithCancel("+m[1]+")") {
+		if m[1] == "the stream's context" { // an expression, named in words
+			m[1] = ""
+		}
+		if !strings.Contains(got, "context.WithCancel("+m[1]) {
 			return fmt.Errorf("the message derives %s with context.WithCancel, the fix does not", m[1])
 		}
 	} else if strings.Contains(got, ".WithCancel(") {

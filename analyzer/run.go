@@ -36,7 +36,7 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		pass:     pass,
 		info:     pass.TypesInfo,
 		settings: s,
-		index:    newIndex(pass.TypesInfo, in.Root()),
+		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root()),
 		groups:   make(map[*def]*group),
 		ctxs:     make(map[ctxKey]*ctxNode),
 	}
@@ -70,7 +70,7 @@ func (c *checker) checkGroup(g *group) {
 			switch {
 			case !u.stream.kind.server:
 				if c.groupEndsElsewhere(u.stream, g) {
-					if reach := c.reachOf(u.stream, g); !reach.frees(u.stream) {
+					if reach := c.reachOf(u, g); !reach.frees(u.stream) {
 						c.report(u, g, reach)
 					}
 				}

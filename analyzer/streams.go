@@ -29,6 +29,9 @@ type use struct {
 	via    string        // the helper it was reached through, if any
 	recv   string        // the stream as written at the blocking call
 	task   *goCall
+	// taskFunc is the function the task runs: a cancel deferred there
+	// runs only once the task returns, too late to free it.
+	taskFunc ast.Node
 }
 
 // streamName is how the diagnostic names the stream: as written where it
@@ -83,7 +86,7 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 		if sel == nil || sel.Kind() != types.FieldVal {
 			return nil
 		}
-		if v := c.fieldValue(x, fr, pos); v != nil {
+		if v := c.fieldValue(x.X, sel.Obj(), fr, pos); v != nil {
 			if ref := c.traceStream(v.expr, v.fr, v.expr.Pos(), kind, hops+1); ref != nil {
 				return ref
 			}
@@ -93,11 +96,11 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 	return nil
 }
 
-// fieldValue finds the value stored in field x.f when x is traced to a
+// fieldValue finds the value stored in field of x when x is traced to a
 // local variable built by a composite literal `&T{f: v}` or assigned
 // `x.f = v` before it is used.
-func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *binding {
-	base, bfr, bpos := ast.Unparen(x.X), fr, pos
+func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos token.Pos) *binding {
+	base, bfr, bpos := ast.Unparen(x), fr, pos
 	for {
 		id, ok := base.(*ast.Ident)
 		if !ok {
@@ -117,7 +120,6 @@ func (c *checker) fieldValue(x *ast.SelectorExpr, fr *frame, pos token.Pos) *bin
 	if obj == nil {
 		return nil
 	}
-	field := c.info.Selections[x].Obj()
 	// x.f = v: the last such assignment before the use, after x exists.
 	fds := c.defsBefore(field, bpos)
 	for i := len(fds) - 1; i >= 0; i-- {
@@ -207,4 +209,32 @@ func responseCloser(s *streamRef) string {
 		return name
 	}
 	return ""
+}
+
+// embeddedStream traces a stream whose method is promoted through an
+// embedded field (`type conn struct{ chatv2.ChatServiceChatClientStream }`,
+// then conn.Receive(), SPEC section 2): x is the value the method is
+// called on and index the selection's path. It returns the embedded
+// stream's kind and field, or a zero kind.
+func (c *checker) embeddedStream(x ast.Expr, index []int) (streamKind, *types.Var) {
+	t := c.info.TypeOf(x)
+	var field *types.Var
+	for _, i := range index[:len(index)-1] {
+		if t == nil {
+			return streamKind{}, nil
+		}
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		s, ok := t.Underlying().(*types.Struct)
+		if !ok || i >= s.NumFields() {
+			return streamKind{}, nil
+		}
+		field = s.Field(i)
+		t = field.Type()
+		if k := c.streamKind(t); k.ok() {
+			return k, field
+		}
+	}
+	return streamKind{}, nil
 }

@@ -33,6 +33,7 @@ type taskScan struct {
 	c       *checker
 	task    *goCall
 	visited []ast.Node // functions scanned: a task reaches few
+	root    ast.Node   // the task's own function
 	uses    []*use
 }
 
@@ -42,14 +43,14 @@ func (c *checker) usesOf(task *goCall) []*use {
 	arg := unparen(task.cur.ChildAt(edge.CallExpr_Args, 0))
 	switch f := arg.Node().(type) {
 	case *ast.FuncLit:
-		ts.scanFunc(arg, nil, 0, nil, "")
+		ts.scanFunc(arg, task.frame, 0, nil, "")
 	case *ast.Ident, *ast.SelectorExpr:
-		if fn, fr := c.funcValue(f.(ast.Expr), nil, task.call.Pos()); fn.Valid() {
+		if fn, fr := c.funcValue(f.(ast.Expr), task.frame, task.call.Pos()); fn.Valid() {
 			ts.scanFunc(fn, fr, 0, nil, "")
 		}
 	case *ast.CallExpr:
 		// g.Go(c.recv(stream)): a same-package call that returns a literal.
-		decl, fr := c.declOf(f, nil)
+		decl, fr := c.declOf(f, task.frame)
 		if !decl.Valid() {
 			break
 		}
@@ -62,34 +63,42 @@ func (c *checker) usesOf(task *goCall) []*use {
 
 // scanFunc scans the function (literal or declaration) at fn. site is
 // the task's own call through which fn was reached (nil for the task
-// itself) and via names the helper.
+// itself) and via names the helper. A goroutine that the task starts is
+// not scanned: its blocking calls do not block the task, which can
+// return on the group's context (SPEC section 2, "Tasks").
 func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast.Node, via string) {
 	if !fn.Valid() || slices.Contains(ts.visited, fn.Node()) {
 		return
 	}
 	ts.visited = append(ts.visited, fn.Node())
-	for cc := range fn.Preorder((*ast.CallExpr)(nil)) {
-		call := cc.Node().(*ast.CallExpr)
+	if depth == 0 {
+		ts.root = fn.Node()
+	}
+	fn.Inspect([]ast.Node{(*ast.CallExpr)(nil), (*ast.GoStmt)(nil)}, func(cc inspector.Cursor) bool {
+		call, ok := cc.Node().(*ast.CallExpr)
+		if !ok {
+			return false // a go statement
+		}
 		here := site
 		if here == nil {
 			here = call
 		}
 		if u := ts.blocking(call, fr); u != nil {
-			u.site, u.via = here, via
+			u.site, u.via, u.taskFunc = here, via, ts.root
 			ts.uses = append(ts.uses, u)
-			continue
+			return true
 		}
-		if depth+1 >= maxDepth {
-			continue
-		}
-		if body, cfr, name := ts.helper(call, fr); body.Valid() {
-			v := via
-			if v == "" {
-				v = name
+		if depth+1 < maxDepth {
+			if body, cfr, name := ts.helper(call, fr); body.Valid() {
+				v := via
+				if v == "" {
+					v = name
+				}
+				ts.scanFunc(body, cfr, depth+1, here, v)
 			}
-			ts.scanFunc(body, cfr, depth+1, here, v)
 		}
-	}
+		return true
+	})
 }
 
 // blocking returns the use if call is a blocking method call on a stream.
@@ -98,18 +107,31 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	if !ok {
 		return nil
 	}
-	if s := ts.c.info.Selections[sel]; s == nil || s.Kind() != types.MethodVal {
+	selection := ts.c.info.Selections[sel]
+	if selection == nil || selection.Kind() != types.MethodVal {
 		return nil
 	}
-	k := ts.c.streamKind(ts.c.info.TypeOf(sel.X))
-	if !isBlocking(k, sel.Sel.Name) {
-		return nil
+	c := ts.c
+	var ref *streamRef
+	st := c.info.TypeOf(sel.X) // the stream's type
+	if k := c.streamKind(st); k.ok() {
+		if !isBlocking(k, sel.Sel.Name) {
+			return nil
+		}
+		ref = c.resolveStream(sel.X, fr, call.Pos(), k)
+	} else if k, field := c.embeddedStream(sel.X, selection.Index()); k.ok() && isBlocking(k, sel.Sel.Name) {
+		st = field.Type()
+		ref = &streamRef{kind: k, name: types.ExprString(sel.X) + "." + field.Name(), key: field}
+		if v := c.fieldValue(sel.X, field, fr, call.Pos()); v != nil {
+			if r := c.traceStream(v.expr, v.fr, v.expr.Pos(), k, 1); r != nil {
+				ref = r
+			}
+		}
 	}
-	ref := ts.c.resolveStream(sel.X, fr, call.Pos(), k)
 	if ref == nil {
 		return nil
 	}
-	ref.bidi = isConnectBidi(ts.c.info, k, ts.c.info.TypeOf(sel.X), ref.open)
+	ref.bidi = isConnectBidi(c.info, ref.kind, st, ref.open)
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X), task: ts.task}
 }
 

@@ -1,0 +1,332 @@
+// Package realcode is the catalogue of shapes seen in code written
+// independently of this catalogue (issue 14, SPEC sections 2 to 4): each
+// shape with its reported or clean twin.
+package realcode
+
+import (
+	"context"
+	"errors"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/grpc/metadata"
+
+	"example.com/real/gen/chatgrpc"
+	"example.com/real/gen/chatv2"
+)
+
+// 1. Contexts derived through ordinary functions.
+
+// metadataAppend: the most common grpc-go idiom; the stream is opened
+// under the group through metadata.AppendToOutgoingContext.
+func metadataAppend(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	stream, err := client.Chat(metadata.AppendToOutgoingContext(gctx, "k", "v"))
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// metadataNew: metadata.NewOutgoingContext(gctx, md) through a variable.
+func metadataNew(ctx context.Context, client chatgrpc.ChatClient, md metadata.MD) error {
+	g, gctx := errgroup.WithContext(ctx)
+	mctx := metadata.NewOutgoingContext(gctx, md)
+	stream, err := client.Chat(mctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+type session struct{ token string }
+
+// withAuth is a same-package helper that takes a context and returns one.
+func (s *session) withAuth(ctx context.Context) context.Context {
+	return metadata.AppendToOutgoingContext(ctx, "authorization", s.token)
+}
+
+// helperUnderGroup: a same-package helper derives from the group's context.
+func helperUnderGroup(ctx context.Context, s *session, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	stream, err := client.Chat(s.withAuth(gctx))
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// helperParent: the same helper on the parent context: reported, and
+// the message does not take the call for a variable.
+func helperParent(ctx context.Context, s *session, client chatgrpc.ChatClient) error {
+	stream, err := client.Chat(s.withAuth(ctx))
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context, s\.withAuth\(ctx\), is not cancelled when gctx is; derive the stream's context with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// rewrap: a cancel func hidden behind a re-wrap of its context.
+func rewrap(ctx context.Context, s *session, client chatgrpc.ChatClient) error {
+	statusCtx, cancelStatus := context.WithCancelCause(ctx)
+	defer cancelStatus(nil)
+	statusCtx = s.withAuth(statusCtx)
+	stream, err := client.Chat(statusCtx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	context.AfterFunc(gctx, func() { cancelStatus(context.Cause(gctx)) })
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// withoutCancel: context.WithoutCancel cuts the group's cancellation.
+func withoutCancel(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	stream, err := client.Chat(context.WithoutCancel(gctx))
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 2. Groups declared with var.
+
+// varGroup: var g, gctx = errgroup.WithContext(ctx).
+func varGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	var g, gctx = errgroup.WithContext(ctx)
+	stream, err := client.Chat(gctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// varBlockGroup: the same inside a var ( ... ) block.
+func varBlockGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	var (
+		g, gctx = errgroup.WithContext(ctx)
+		n       = 1
+	)
+	stream, err := client.Chat(gctx)
+	if err != nil {
+		return err
+	}
+	for range n {
+		g.Go(func() error { _, err := stream.Recv(); return err })
+	}
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// varGroupParent: a var-declared group whose stream is on the parent.
+func varGroupParent(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	var g, gctx = errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 5. Goroutines inside tasks.
+
+// goroutineInTask: the receive runs in a goroutine the task starts; the
+// task returns on the group's context, and the deferred cancel frees the
+// goroutine once Wait returns.
+func goroutineInTask(ctx context.Context, client chatgrpc.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		errc := make(chan error, 1)
+		go func() { _, err := stream.Recv(); errc <- err }()
+		select {
+		case err := <-errc:
+			return err
+		case <-gctx.Done():
+			return gctx.Err()
+		}
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 6. A cancel deferred in the blocked task itself.
+
+// deferInBlockedTask: the deferred cancel runs only when the receiving
+// task returns, which it cannot while it is blocked.
+func deferInBlockedTask(ctx context.Context, client chatgrpc.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer cancel()
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; cancel it with context\.AfterFunc\(gctx, cancel\)`
+				return err
+			}
+		}
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// deferInFailingTask: the failing task's deferred cancel runs when it
+// fails, while the receiver waits: a path.
+func deferInFailingTask(ctx context.Context, client chatgrpc.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, _ := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error {
+		defer cancel()
+		return errors.New("fail")
+	})
+	return g.Wait()
+}
+
+// perTaskStreams: each task opens its own stream and defers its own
+// cancel, which frees nothing while that task waits.
+func perTaskStreams(ctx context.Context, client chatgrpc.ChatClient, shards []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for range shards {
+		g.Go(func() error {
+			sctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			stream, err := client.Chat(sctx)
+			if err != nil {
+				return err
+			}
+			_, err = stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context sctx is not cancelled when gctx is`
+			return err
+		})
+	}
+	<-gctx.Done()
+	return g.Wait()
+}
+
+// v2DeferClose: a connect-go v2 stream closed by a defer in its own task.
+func v2DeferClose(ctx context.Context, client *chatv2.ChatClient) error {
+	stream, err := client.Watch(ctx, nil)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer stream.Close()
+		_, err := stream.Receive() // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+		return err
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 10. Embedded streams.
+
+type conn struct {
+	chatv2.ChatServiceChatClientStream
+	n int
+}
+
+func (c *conn) readLoop() error {
+	for {
+		if _, err := c.Receive(); err != nil { // want `c\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+			return err
+		}
+		c.n++
+	}
+}
+
+// embedded: a struct embeds a generated v2 stream; its method, run as a
+// task, calls the promoted Receive.
+func embedded(ctx context.Context, client *chatv2.ChatClient) error {
+	s, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	c := &conn{ChatServiceChatClientStream: s}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(c.readLoop)
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 11. Groups through helpers and constructors.
+
+// attachReader adds the receiving task to the caller's group.
+func attachReader(g *errgroup.Group, stream chatgrpc.Chat_LegacyClient) {
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+}
+
+// helperGroup: the task comes from a helper given the group.
+func helperGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	attachReader(g, stream)
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// newGroup is a same-package constructor of a group and its context.
+func newGroup(ctx context.Context, limit int) (*errgroup.Group, context.Context) {
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(limit)
+	return g, gctx
+}
+
+// constructorGroup: the stream is opened with the constructed group's
+// context.
+func constructorGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := newGroup(ctx, 4)
+	stream, err := client.Chat(gctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// constructorGroupParent: the same with the stream on the parent.
+func constructorGroupParent(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := newGroup(ctx, 4)
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
