@@ -480,3 +480,26 @@ func toStrings[T any](xs []T, f func(T) string) []string {
 	}
 	return s
 }
+
+// TestGoplsEmacs is TestGoplsNeovim with Emacs in batch mode and its LSP
+// client Eglot (testdata/editors/quickfix.el), configured as the README
+// says: Eglot starts from go-mode-hook, Flymake shows the diagnostics,
+// and the quick fix is applied as M-x eglot-code-actions applies it.
+func TestGoplsEmacs(t *testing.T) {
+	gopls := newGopls(t)
+	emacs := lookEditor(t, "emacs", "emacs-nox elpa-eglot")
+	script, err := filepath.Abs("testdata/editors/quickfix.el")
+	if err != nil {
+		t.Fatal(err)
+	}
+	editor := func(t *testing.T, env ...string) editorResult {
+		t.Helper()
+		return runEditor(t, emacs, []string{"--batch", "-q", "-l", script}, env...)
+	}
+	t.Run("quickfix", func(t *testing.T) {
+		fixOneByOne(t, func(t *testing.T, dir, file string, d standaloneDiag) {
+			editorQuickFix(t, editor, gopls, dir, file, d)
+		})
+	})
+	t.Run("analyses setting", func(t *testing.T) { editorAnalysesSetting(t, editor, gopls) })
+}
