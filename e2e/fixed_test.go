@@ -92,9 +92,10 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 
 // applyToolFix runs bidictxlint -fix ./clients/... in dir (the handlers
 // package holds server findings that have no fix) and checks what SPEC
-// section 5 asks of the result: every client changed, gofmt-clean, and a
-// second run reports nothing. (The build is checked by the caller.) It
-// logs where the tool's fix differs from the hand-written one.
+// section 5 asks of the result: every client changed, gofmt-clean, no
+// defer piling up in a loop, and a second run reports nothing. (The build
+// is checked by the caller.) It logs where the tool's fix differs from the
+// hand-written one.
 func applyToolFix(t *testing.T, dir string) {
 	tool := buildTool(t)
 	before := map[string][]byte{}
@@ -115,6 +116,7 @@ func applyToolFix(t *testing.T, dir string) {
 		if formatted, err := format.Source(after); err != nil || !bytes.Equal(formatted, after) {
 			t.Errorf("%s: the fixed client is not gofmt-clean (%v):\n%s", c.Name, err, after)
 		}
+		checkNoPileUp(t, c.Name, after)
 		if hand := readClient(t, dir, c.Name, "fixed"); !bytes.Equal(body(after), body(hand)) {
 			t.Logf("%s: the tool's fix differs from the hand-written one:\n%s", c.Name, after)
 		}
