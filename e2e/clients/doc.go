@@ -26,6 +26,13 @@
 //	reconnect    one task opens the stream again on every attempt
 //	shards       a loop opens one stream per shard and starts a task each
 //	ctor         a same-package constructor opens the stream into a struct
+//	afterfunccancel  connect-go bidi, the usual remedy only: a context of
+//	             its own, cancelled by context.AfterFunc(gctx, ...) (SPEC
+//	             section 1; the fix adds the close to that func)
+//	groupctx     connect-go bidi opened with the group's context, the
+//	             shape usually called correct (the fix closes the stream
+//	             once gctx is done); grpcgo/groupctx is its clean twin,
+//	             with no fixed subpackage (scenario.Clean)
 //
 // The clients of the last five treat io.EOF, from next or from the
 // stream, as the clean end; the others pass it up as is. In the run in

@@ -16,20 +16,28 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	v1afterfunccancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/afterfunccancel"
+	v1afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/afterfunccancel/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc"
 	cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded"
 	discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded/fixed"
+	v1groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx"
+	v1groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel"
 	nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned"
 	reassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup"
 	zerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup/fixed"
+	v2afterfunccancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel"
+	v2afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel/fixed"
 	v2cancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc"
 	v2cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc/fixed"
 	v2discarded "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded"
 	v2discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded/fixed"
+	v2groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx"
+	v2groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx/fixed"
 	v2nocancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel"
 	v2nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel/fixed"
 	v2reassigned "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/reassigned"
@@ -42,6 +50,7 @@ import (
 	grpccancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc/fixed"
 	grpcdiscarded "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded"
 	grpcdiscardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded/fixed"
+	grpcgroupctx "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/groupctx"
 	grpcnocancel "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel"
 	grpcnocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel/fixed"
 	grpcreassigned "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reassigned"
@@ -108,8 +117,12 @@ var (
 	// greeting is a peer that sends one message first. The streamparam fix
 	// needs it: connect-go v2's Close, like v1's CloseResponse, waits for
 	// the response headers and frees nothing before they arrive (see
-	// TestConnectV2CloseBeforeHeaders).
+	// TestFacts).
 	greeting = peer.Options{SendFirst: true}
+	// echo is a peer that sends back every message it receives: the
+	// client's first exchange completes, so the response headers are in
+	// when its task fails.
+	echo = peer.Options{Echo: true}
 )
 
 // Cases lists every client package. Each library uses every stream kind:
@@ -134,6 +147,23 @@ var Cases = []Case{
 	{"grpcgo/reassigned", peer.GRPC, silent, grpc(grpcreassigned.Run), grpc(grpcreassignedfixed.Run)},
 	{"grpcgo/discarded", peer.GRPC, silent, grpc(grpcdiscarded.Run), grpc(grpcdiscardedfixed.Run)},
 	{"grpcgo/zerogroup", peer.GRPC, silent, grpc(grpczerogroup.Run), grpc(grpczerogroupfixed.Run)},
+
+	// Issue 13: on connect-go bidi streams against a peer that has
+	// answered, the usual remedy (afterfunccancel) and the shape usually
+	// called correct (groupctx) still hang; the fix also closes the stream.
+	{"connectv1/afterfunccancel", peer.ConnectV1, echo, v1Chat(v1afterfunccancel.Run), v1Chat(v1afterfunccancelfixed.Run)},
+	{"connectv1/groupctx", peer.ConnectV1, echo, v1Chat(v1groupctx.Run), v1Chat(v1groupctxfixed.Run)},
+	{"connectv2/afterfunccancel", peer.ConnectV2, echo, v2(v2afterfunccancel.Run), v2(v2afterfunccancelfixed.Run)},
+	{"connectv2/groupctx", peer.ConnectV2, echo, v2(v2groupctx.Run), v2(v2groupctxfixed.Run)},
+}
+
+// Clean lists client packages that are correct as written, with no fixed
+// subpackage: bidictxlint must report nothing on them, and Run returns the
+// failing task's error at once.
+var Clean = []Case{
+	// The grpc-go twin of connectv1/groupctx: grpc-go's transport frees a
+	// pending Recv when the stream's context is cancelled.
+	{Name: "grpcgo/groupctx", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgroupctx.Run)},
 }
 
 // Bidi reports whether the case's stream is a bidi stream (the only kind
@@ -143,9 +173,9 @@ func (c Case) Bidi() bool {
 	return shape != "nocancel" && shape != "discarded"
 }
 
-// Lookup returns the case called name.
+// Lookup returns the case called name, in Cases or Clean.
 func Lookup(name string) (Case, bool) {
-	for _, c := range Cases {
+	for _, c := range append(Cases[:len(Cases):len(Cases)], Clean...) {
 		if c.Name == name {
 			return c, true
 		}
