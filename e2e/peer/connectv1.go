@@ -37,7 +37,7 @@ func (p *Peer) startConnectV1() {
 		func(ctx context.Context, s *connect.ClientStream[Msg]) (*connect.Response[Msg], error) {
 			// The handler's stream has no Send: flush the headers on its conn.
 			headers := func() error { return s.Conn().Send(nil) }
-			if err := p.holdUpload(ctx, stream{sendHeaders: headers}); err != nil {
+			if err := p.holdUpload(ctx, stream{recv: uploadReceiver(s), sendHeaders: headers}); err != nil {
 				return nil, err
 			}
 			return connect.NewResponse(wrapperspb.String("bye")), nil

@@ -32,7 +32,7 @@ func (h connectV2Handler) Watch(ctx context.Context, _ *Msg, s chatv2.ChatServic
 }
 
 func (h connectV2Handler) Upload(ctx context.Context, s chatv2.ChatServiceUploadServerStream) (*Msg, error) {
-	if err := h.p.holdUpload(ctx, stream{sendHeaders: s.SendHeaders}); err != nil {
+	if err := h.p.holdUpload(ctx, stream{recv: s.Receive, sendHeaders: s.SendHeaders}); err != nil {
 		return nil, err
 	}
 	return wrapperspb.String("bye"), nil

@@ -50,7 +50,7 @@ func (h grpcHandler) Watch(_ *Msg, s grpc.ServerStreamingServer[Msg]) error {
 }
 
 func (h grpcHandler) Upload(s grpc.ClientStreamingServer[Msg, Msg]) error {
-	if err := h.p.holdUpload(s.Context(), stream{sendHeaders: grpcHeaders(s)}); err != nil {
+	if err := h.p.holdUpload(s.Context(), stream{recv: s.Recv, sendHeaders: grpcHeaders(s)}); err != nil {
 		return err
 	}
 	return s.SendAndClose(wrapperspb.String("bye"))

@@ -65,6 +65,10 @@ type Options struct {
 	// Transport is how the connect-go clients reach the server (default
 	// TLS). grpc-go has its own transport and ignores it.
 	Transport Transport
+	// Answer, when positive, makes every handler answer like a healthy
+	// server instead of holding its stream, for the run in which nothing
+	// fails (see answer.go). It overrides the options above but SendFirst.
+	Answer int
 }
 
 // Transport names an HTTP/2 client and server pair for connect-go.
@@ -99,6 +103,7 @@ type Peer struct {
 	opts      Options
 	held      atomic.Int64
 	delivered atomic.Int64
+	answers   answers
 	release   chan struct{}
 	released  sync.Once
 	shutdown  func()
@@ -156,6 +161,9 @@ type stream struct {
 
 // holdChat is the body of the bidi handlers.
 func (p *Peer) holdChat(ctx context.Context, s stream) error {
+	if p.opts.Answer > 0 {
+		return p.answerChat(s)
+	}
 	if p.opts.Echo {
 		return p.echo(ctx, s)
 	}
@@ -164,6 +172,9 @@ func (p *Peer) holdChat(ctx context.Context, s stream) error {
 
 // holdWatch is the body of the server-stream handlers.
 func (p *Peer) holdWatch(ctx context.Context, s stream) error {
+	if p.opts.Answer > 0 {
+		return p.answerWatch(s)
+	}
 	return p.hold(ctx, s, !p.opts.SilentWatch)
 }
 
@@ -171,6 +182,9 @@ func (p *Peer) holdWatch(ctx context.Context, s stream) error {
 // returning their response once released. They never receive, so a
 // client that keeps sending is stopped by flow control.
 func (p *Peer) holdUpload(ctx context.Context, s stream) error {
+	if p.opts.Answer > 0 {
+		return p.answerUpload(s)
+	}
 	s.send = nil
 	return p.hold(ctx, s, false)
 }
