@@ -21,7 +21,7 @@ func (p *Peer) startGRPC() error {
 	served := make(chan struct{})
 	go func() {
 		defer close(served)
-		_ = srv.Serve(lis)
+		_ = srv.Serve(countingListener{lis, p})
 	}()
 	conn, err := grpc.NewClient(lis.Addr().String(),
 		grpc.WithTransportCredentials(insecure.NewCredentials()), grpc.WithStreamInterceptor(p.countGRPC))

@@ -103,6 +103,7 @@ type Peer struct {
 	opts      Options
 	held      atomic.Int64
 	delivered atomic.Int64
+	received  atomic.Int64
 	answers   answers
 	release   chan struct{}
 	released  sync.Once

@@ -15,6 +15,7 @@ import (
 // server's base URL and a client for it.
 func (p *Peer) startHTTP(h http.Handler) (*http.Client, string) {
 	srv := httptest.NewUnstartedServer(h)
+	srv.Listener = countingListener{srv.Listener, p}
 	if p.opts.Transport == "" || p.opts.Transport == TLS {
 		srv.EnableHTTP2 = true
 		srv.StartTLS()
@@ -46,4 +47,34 @@ func (p *Peer) startHTTP(h http.Handler) (*http.Client, string) {
 		client.CloseIdleConnections()
 	}
 	return client, srv.URL
+}
+
+// Received is the number of bytes the server has read from its
+// connections (TLS records included): when it stops growing while a
+// client sends, the client's transport is waiting for flow control.
+func (p *Peer) Received() int64 { return p.received.Load() }
+
+// countingListener counts in p.received what its connections read.
+type countingListener struct {
+	net.Listener
+	p *Peer
+}
+
+func (l countingListener) Accept() (net.Conn, error) {
+	c, err := l.Listener.Accept()
+	if err != nil {
+		return nil, err
+	}
+	return countingConn{c, l.p}, nil
+}
+
+type countingConn struct {
+	net.Conn
+	p *Peer
+}
+
+func (c countingConn) Read(b []byte) (int, error) {
+	n, err := c.Conn.Read(b)
+	c.p.received.Add(int64(n))
+	return n, err
 }
