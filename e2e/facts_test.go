@@ -770,3 +770,45 @@ func act(a factAction, cancel context.CancelFunc, s factStream) error {
 	}
 	return errors.Join(errs...)
 }
+
+// TestFactsDeadlineServerEnds: a connect-go bidi stream's deadline, which
+// the client does not watch once the server has answered (TestFacts), is
+// sent to the server too; a server that honours it ends the stream, and
+// that frees the pending Receive.
+func TestFactsDeadlineServerEnds(t *testing.T) {
+	for _, lib := range []peer.Lib{peer.ConnectV1, peer.ConnectV2} {
+		for _, tr := range peer.Transports {
+			t.Run(string(lib)+"/"+string(tr), func(t *testing.T) {
+				t.Parallel()
+				p := startPeer(t, lib, peer.Options{SendFirst: true, Transport: tr})
+				base, cancel := newCtx(t)
+				ctx, stop := context.WithTimeout(base, deadlineAfter)
+				defer stop()
+				s, err := openFactStream(ctx, p, lib, bidiStream)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := s.sendSmall(); err != nil {
+					t.Fatalf("Send: %v", err)
+				}
+				if err := s.recv(); err != nil {
+					t.Fatalf("first Receive: %v", err)
+				}
+				pending := start(s.recv)
+				defer func() {
+					cancel()
+					go s.close()
+					pending.returnsWithin(3 * time.Second)
+				}()
+				if pending.returnsWithin(settle) {
+					t.Fatalf("Receive returned at once: %v", pending.err)
+				}
+				<-ctx.Done()
+				if !pending.returnsWithin(factHangBound) {
+					t.Fatalf("the pending Receive still waits %v after the deadline, with a server that honours it", factHangBound)
+				}
+				t.Logf("Receive returned %v", pending.err)
+			})
+		}
+	}
+}
