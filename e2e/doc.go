@@ -1,9 +1,11 @@
 // Package e2e proves at run time, against real connect-go v1, connect-go
 // v2 and grpc-go servers on 127.0.0.1, what bidictxlint is about:
 //
-//   - the library facts it relies on (SPEC sections 2 and 8): which call
-//     frees a Receive/Recv that is waiting for a silent peer
-//     (facts_test.go);
+//   - the library facts it relies on (SPEC sections 1, 2 and 8): for
+//     every library, stream kind, peer state, action and transport,
+//     whether a pending Receive, a Send blocked by flow control, a
+//     CloseAndReceive or a server stream's opening is freed
+//     (facts_test.go, TestFacts);
 //   - that every client in e2e/clients, the bug in one shape on one
 //     library, hangs in g.Wait once one of its errgroup tasks fails
 //     (hang_test.go);
@@ -13,9 +15,16 @@
 //     subpackages): set BIDICTXLINT_E2E_FIX=hand for the latter;
 //   - that bidictxlint reports every original client and none of the
 //     fixed ones (analyzer_test.go);
-//   - where the fix falls short: a connect-go bidi stream whose peer has
-//     already answered is not freed by cancelling its context
-//     (gap_test.go).
+//   - that no fix breaks working code: against a healthy peer, with no
+//     task failing, every client returns no error and the fixed one
+//     (by hand or by -fix) delivers exactly what the original delivers
+//     (success_test.go, and the success subtests of fixed_test.go);
+//   - why the fix closes connect-go bidi streams too: once the peer has
+//     answered, cancelling the context frees no pending Receive, so the
+//     usual remedy (clients afterfunccancel) and the stream opened with
+//     the group's context (clients groupctx) hang, while the fixed clients
+//     return (gap_test.go); grpc-go's groupctx is correct as written
+//     (clean_test.go).
 //
 // It is a module of its own so that the RPC libraries stay out of the
 // main module. Run it with `go test -race ./...` in this directory.

@@ -23,7 +23,8 @@ const fixEnv = "BIDICTXLINT_E2E_FIX"
 // fixes the clients there, builds cmd/prove from the copy and runs every
 // case: once the failing task has returned, g.Wait returns its error
 // within prompt, with no goroutine left in the client and no stream held
-// at the server.
+// at the server. In the run in which nothing fails, every fixed client
+// delivers exactly what its original delivers (checkDelivers).
 func TestFixedClientsReturn(t *testing.T) {
 	dir := copyModule(t)
 	variant := scenario.Original
@@ -47,6 +48,10 @@ func TestFixedClientsReturn(t *testing.T) {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
 			checkReturns(t, dir, prove, c.Name, "-variant", string(variant))
+		})
+		t.Run(c.Name+"/success", func(t *testing.T) {
+			t.Parallel()
+			checkDelivers(t, dir, prove, c, variant)
 		})
 	}
 	if variant != scenario.Original {
@@ -92,9 +97,10 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 
 // applyToolFix runs bidictxlint -fix ./clients/... in dir (the handlers
 // package holds server findings that have no fix) and checks what SPEC
-// section 5 asks of the result: every client changed, gofmt-clean, and a
-// second run reports nothing. (The build is checked by the caller.) It
-// logs where the tool's fix differs from the hand-written one.
+// section 5 asks of the result: every client changed, gofmt-clean, no
+// defer piling up in a loop, and a second run reports nothing. (The build
+// is checked by the caller.) It logs where the tool's fix differs from the
+// hand-written one.
 func applyToolFix(t *testing.T, dir string) {
 	tool := buildTool(t)
 	before := map[string][]byte{}
@@ -115,6 +121,7 @@ func applyToolFix(t *testing.T, dir string) {
 		if formatted, err := format.Source(after); err != nil || !bytes.Equal(formatted, after) {
 			t.Errorf("%s: the fixed client is not gofmt-clean (%v):\n%s", c.Name, err, after)
 		}
+		checkNoPileUp(t, c.Name, after)
 		if hand := readClient(t, dir, c.Name, "fixed"); !bytes.Equal(body(after), body(hand)) {
 			t.Logf("%s: the tool's fix differs from the hand-written one:\n%s", c.Name, after)
 		}

@@ -237,3 +237,41 @@ func asNobody(t *testing.T, dir string, args ...string) *exec.Cmd {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: &syscall.Credential{Uid: nobody, Gid: nobody}}
 	return cmd
 }
+
+// TestBadInputPartialLoad lints a module where one package does not
+// type-check, one imports it (so it is typed only in part) and one loads
+// fine, each with a finding: the exit status must be 1 (packages failed
+// to load), not 3, each load error must be printed once, and the
+// findings in the typed spots must still be printed.
+func TestBadInputPartialLoad(t *testing.T) {
+	broken := "package broken\n\nfunc F() int { return undefinedName }\n\nfunc G() string { return 1 }\n"
+	// user imports broken and uses it, and has a finding of its own in a
+	// function whose types are complete.
+	user := strings.Replace(fixableSrc, "%s", "user", 1)
+	user = strings.Replace(user, "\t\"golang.org/x/sync/errgroup\"\n", "\t\"golang.org/x/sync/errgroup\"\n\n\t\"example.com/bad/broken\"\n", 1)
+	user += "\nvar _ = broken.F()\n"
+	dir := badModule(t, map[string]string{
+		"broken/broken.go":      broken,
+		"broken/broken_test.go": "package broken\n\nimport \"testing\"\n\nfunc TestF(t *testing.T) { _ = F() }\n",
+		"user/user.go":          user,
+		"good/good.go":          strings.Replace(fixableSrc, "%s", "good", 1),
+	})
+	loadErrs := []string{"broken.go:3:", "broken.go:5:"}
+	findings := []string{filepath.Join("user", "user.go") + ":19:", filepath.Join("good", "good.go") + ":17:"}
+	for _, args := range [][]string{{"./..."}, {"-test=false", "./..."}, {"./good", "./broken", "./user"}} {
+		r := lintIn(t, dir, args...)
+		if r.code != 1 {
+			t.Errorf("%v: exit status %d, want 1 (some packages failed to load)", args, r.code)
+		}
+		for _, e := range loadErrs {
+			if n := strings.Count(r.stderr, e); n != 1 {
+				t.Errorf("%v: load error %q printed %d times, want once:\n%s", args, e, n, r.stderr)
+			}
+		}
+		for _, f := range findings {
+			if !strings.Contains(r.stderr, f) {
+				t.Errorf("%v: finding at %q not printed:\n%s", args, f, r.stderr)
+			}
+		}
+	}
+}

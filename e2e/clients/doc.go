@@ -19,6 +19,25 @@
 //	discarded    the group's context is discarded: g, _ := ...
 //	zerogroup    var g errgroup.Group
 //	streamparam  connect-go v2 stream received as a parameter
+//	handoff      a task opens the stream, sends, closes its side and hands
+//	             it over a channel to a reader task
+//	serveropen   tasks started first, then a connect-go server stream
+//	             opened (a call that waits for the response headers)
+//	reconnect    one task opens the stream again on every attempt
+//	shards       a loop opens one stream per shard and starts a task each
+//	ctor         a same-package constructor opens the stream into a struct
+//	afterfunccancel  connect-go bidi, the usual remedy only: a context of
+//	             its own, cancelled by context.AfterFunc(gctx, ...) (SPEC
+//	             section 1; the fix adds the close to that func)
+//	groupctx     connect-go bidi opened with the group's context, the
+//	             shape usually called correct (the fix closes the stream
+//	             once gctx is done); grpcgo/groupctx is its clean twin,
+//	             with no fixed subpackage (scenario.Clean)
+//
+// The clients of the last five treat io.EOF, from next or from the
+// stream, as the clean end; the others pass it up as is. In the run in
+// which nothing fails (scenario.Succeed), every fixed client must deliver
+// what its original delivers.
 //
 // The directories are self-contained so that a tool can be run on them and
 // they can be copied.

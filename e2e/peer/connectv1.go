@@ -3,7 +3,6 @@ package peer
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/wrapperspb"
@@ -28,34 +27,26 @@ func (p *Peer) startConnectV1() {
 	mux := http.NewServeMux()
 	mux.Handle(ChatProcedure, connect.NewBidiStreamHandler(ChatProcedure,
 		func(ctx context.Context, s *connect.BidiStream[Msg, Msg]) error {
-			return p.holdChat(ctx, s.Send)
+			return p.holdChat(ctx, stream{send: s.Send, recv: s.Receive, sendHeaders: func() error { return s.Send(nil) }})
 		}))
 	mux.Handle(WatchProcedure, connect.NewServerStreamHandler(WatchProcedure,
 		func(ctx context.Context, _ *connect.Request[Msg], s *connect.ServerStream[Msg]) error {
-			return p.holdWatch(ctx, s.Send)
+			return p.holdWatch(ctx, stream{send: s.Send, sendHeaders: func() error { return s.Send(nil) }})
 		}))
 	mux.Handle(UploadProcedure, connect.NewClientStreamHandler(UploadProcedure,
-		func(ctx context.Context, _ *connect.ClientStream[Msg]) (*connect.Response[Msg], error) {
-			if err := p.holdUpload(ctx); err != nil {
+		func(ctx context.Context, s *connect.ClientStream[Msg]) (*connect.Response[Msg], error) {
+			// The handler's stream has no Send: flush the headers on its conn.
+			headers := func() error { return s.Conn().Send(nil) }
+			if err := p.holdUpload(ctx, stream{recv: uploadReceiver(s), sendHeaders: headers}); err != nil {
 				return nil, err
 			}
 			return connect.NewResponse(wrapperspb.String("bye")), nil
 		}))
-	srv := startTLS(mux)
-	p.shutdown = srv.Close
+	client, url := p.startHTTP(mux)
 	count := connect.WithInterceptors(connectV1Counter{p})
 	p.ConnectV1 = &ConnectV1Clients{
-		Chat:   connect.NewClient[Msg, Msg](srv.Client(), srv.URL+ChatProcedure, count),
-		Watch:  connect.NewClient[Msg, Msg](srv.Client(), srv.URL+WatchProcedure, count),
-		Upload: connect.NewClient[Msg, Msg](srv.Client(), srv.URL+UploadProcedure, count),
+		Chat:   connect.NewClient[Msg, Msg](client, url+ChatProcedure, count),
+		Watch:  connect.NewClient[Msg, Msg](client, url+WatchProcedure, count),
+		Upload: connect.NewClient[Msg, Msg](client, url+UploadProcedure, count),
 	}
-}
-
-// startTLS starts an HTTP/2 server with TLS on 127.0.0.1 (httptest
-// listens on loopback only).
-func startTLS(h http.Handler) *httptest.Server {
-	srv := httptest.NewUnstartedServer(h)
-	srv.EnableHTTP2 = true
-	srv.StartTLS()
-	return srv
 }

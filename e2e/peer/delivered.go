@@ -26,7 +26,7 @@ func (c connectV1Counter) WrapUnary(next connectv1.UnaryFunc) connectv1.UnaryFun
 
 func (c connectV1Counter) WrapStreamingClient(next connectv1.StreamingClientFunc) connectv1.StreamingClientFunc {
 	return func(ctx context.Context, spec connectv1.Spec) connectv1.StreamingClientConn {
-		return countingConnectV1Conn{next(ctx, spec), c.p}
+		return countingConnectV1Conn{next(ctx, spec), c.p, c.p.newTranscript()}
 	}
 }
 
@@ -37,12 +37,14 @@ func (c connectV1Counter) WrapStreamingHandler(next connectv1.StreamingHandlerFu
 type countingConnectV1Conn struct {
 	connectv1.StreamingClientConn
 	p *Peer
+	t *transcript
 }
 
 func (c countingConnectV1Conn) Receive(msg any) error {
 	err := c.StreamingClientConn.Receive(msg)
 	if err == nil {
 		c.p.delivered.Add(1)
+		c.t.add(msg)
 	}
 	return err
 }
@@ -54,19 +56,21 @@ func (p *Peer) countConnectV2(next connectv2.ClientFunc) connectv2.ClientFunc {
 		if err != nil {
 			return nil, err
 		}
-		return countingConnectV2Stream{s, p}, nil
+		return countingConnectV2Stream{s, p, p.newTranscript()}, nil
 	}
 }
 
 type countingConnectV2Stream struct {
 	connectv2.ClientStream
 	p *Peer
+	t *transcript
 }
 
 func (s countingConnectV2Stream) Receive(msg any) error {
 	err := s.ClientStream.Receive(msg)
 	if err == nil {
 		s.p.delivered.Add(1)
+		s.t.add(msg)
 	}
 	return err
 }
@@ -77,18 +81,20 @@ func (p *Peer) countGRPC(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.Cl
 	if err != nil {
 		return nil, err
 	}
-	return countingGRPCStream{s, p}, nil
+	return countingGRPCStream{s, p, p.newTranscript()}, nil
 }
 
 type countingGRPCStream struct {
 	grpc.ClientStream
 	p *Peer
+	t *transcript
 }
 
 func (s countingGRPCStream) RecvMsg(m any) error {
 	err := s.ClientStream.RecvMsg(m)
 	if err == nil {
 		s.p.delivered.Add(1)
+		s.t.add(m)
 	}
 	return err
 }

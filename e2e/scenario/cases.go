@@ -16,36 +16,67 @@ import (
 	"connectrpc.com/connect"
 	"google.golang.org/protobuf/types/known/wrapperspb"
 
+	v1afterfunccancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/afterfunccancel"
+	v1afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/afterfunccancel/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc"
 	cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc/fixed"
+	v1ctor "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/ctor"
+	v1ctorfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/ctor/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded"
 	discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded/fixed"
+	v1groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx"
+	v1groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx/fixed"
+	v1handoff "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/handoff"
+	v1handofffixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/handoff/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel"
 	nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/nocancel/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned"
 	reassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reassigned/fixed"
+	v1reconnect "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reconnect"
+	v1reconnectfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/reconnect/fixed"
+	v1serveropen "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/serveropen"
+	v1serveropenfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/serveropen/fixed"
+	v1shards "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/shards"
+	v1shardsfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/shards/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup"
 	zerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/zerogroup/fixed"
+	v2afterfunccancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel"
+	v2afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel/fixed"
 	v2cancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc"
 	v2cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc/fixed"
 	v2discarded "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded"
 	v2discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded/fixed"
+	v2groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx"
+	v2groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx/fixed"
+	v2handoff "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/handoff"
+	v2handofffixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/handoff/fixed"
 	v2nocancel "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel"
 	v2nocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/nocancel/fixed"
 	v2reassigned "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/reassigned"
 	v2reassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/reassigned/fixed"
+	v2serveropen "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/serveropen"
+	v2serveropenfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/serveropen/fixed"
 	v2streamparam "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/streamparam"
 	v2streamparamfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/streamparam/fixed"
 	v2zerogroup "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/zerogroup"
 	v2zerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/zerogroup/fixed"
 	grpccancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc"
 	grpccancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc/fixed"
+	grpcctor "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/ctor"
+	grpcctorfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/ctor/fixed"
 	grpcdiscarded "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded"
 	grpcdiscardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded/fixed"
+	grpcgroupctx "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/groupctx"
+	grpchandoff "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/handoff"
+	grpchandofffixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/handoff/fixed"
 	grpcnocancel "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel"
 	grpcnocancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/nocancel/fixed"
 	grpcreassigned "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reassigned"
 	grpcreassignedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reassigned/fixed"
+	grpcreconnect "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reconnect"
+	grpcreconnectfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/reconnect/fixed"
+	grpcshards "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/shards"
+	grpcshardsfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/shards/fixed"
 	grpczerogroup "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/zerogroup"
 	grpczerogroupfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/zerogroup/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/gen/chatgrpc"
@@ -108,8 +139,15 @@ var (
 	// greeting is a peer that sends one message first. The streamparam fix
 	// needs it: connect-go v2's Close, like v1's CloseResponse, waits for
 	// the response headers and frees nothing before they arrive (see
-	// TestConnectV2CloseBeforeHeaders).
+	// TestFacts).
 	greeting = peer.Options{SendFirst: true}
+	// echo is a peer that sends back every message it receives: the
+	// client's first exchange completes, so the response headers are in
+	// when its task fails.
+	echo = peer.Options{Echo: true}
+	// silentWatch is a peer whose server streams send nothing either:
+	// connect-go's call that opens one then waits for the response headers.
+	silentWatch = peer.Options{SilentWatch: true}
 )
 
 // Cases lists every client package. Each library uses every stream kind:
@@ -134,18 +172,49 @@ var Cases = []Case{
 	{"grpcgo/reassigned", peer.GRPC, silent, grpc(grpcreassigned.Run), grpc(grpcreassignedfixed.Run)},
 	{"grpcgo/discarded", peer.GRPC, silent, grpc(grpcdiscarded.Run), grpc(grpcdiscardedfixed.Run)},
 	{"grpcgo/zerogroup", peer.GRPC, silent, grpc(grpczerogroup.Run), grpc(grpczerogroupfixed.Run)},
+
+	// The shapes of issue 15 (see clients/doc.go): each must also deliver,
+	// fixed, what it delivers as written in a run in which nothing fails.
+	{"connectv1/handoff", peer.ConnectV1, silent, v1Chat(v1handoff.Run), v1Chat(v1handofffixed.Run)},
+	{"connectv1/serveropen", peer.ConnectV1, silentWatch, v1Watch(v1serveropen.Run), v1Watch(v1serveropenfixed.Run)},
+	{"connectv1/reconnect", peer.ConnectV1, silent, v1Chat(v1reconnect.Run), v1Chat(v1reconnectfixed.Run)},
+	{"connectv1/shards", peer.ConnectV1, silent, v1Chat(v1shards.Run), v1Chat(v1shardsfixed.Run)},
+	{"connectv1/ctor", peer.ConnectV1, silent, v1Chat(v1ctor.Run), v1Chat(v1ctorfixed.Run)},
+	{"connectv2/handoff", peer.ConnectV2, silent, v2(v2handoff.Run), v2(v2handofffixed.Run)},
+	{"connectv2/serveropen", peer.ConnectV2, silentWatch, v2(v2serveropen.Run), v2(v2serveropenfixed.Run)},
+	{"grpcgo/handoff", peer.GRPC, silent, grpc(grpchandoff.Run), grpc(grpchandofffixed.Run)},
+	{"grpcgo/reconnect", peer.GRPC, silent, grpc(grpcreconnect.Run), grpc(grpcreconnectfixed.Run)},
+	{"grpcgo/shards", peer.GRPC, silent, grpc(grpcshards.Run), grpc(grpcshardsfixed.Run)},
+	{"grpcgo/ctor", peer.GRPC, silent, grpc(grpcctor.Run), grpc(grpcctorfixed.Run)},
+
+	// Issue 13: on connect-go bidi streams against a peer that has
+	// answered, the usual remedy (afterfunccancel) and the shape usually
+	// called correct (groupctx) still hang; the fix also closes the stream.
+	{"connectv1/afterfunccancel", peer.ConnectV1, echo, v1Chat(v1afterfunccancel.Run), v1Chat(v1afterfunccancelfixed.Run)},
+	{"connectv1/groupctx", peer.ConnectV1, echo, v1Chat(v1groupctx.Run), v1Chat(v1groupctxfixed.Run)},
+	{"connectv2/afterfunccancel", peer.ConnectV2, echo, v2(v2afterfunccancel.Run), v2(v2afterfunccancelfixed.Run)},
+	{"connectv2/groupctx", peer.ConnectV2, echo, v2(v2groupctx.Run), v2(v2groupctxfixed.Run)},
+}
+
+// Clean lists client packages that are correct as written, with no fixed
+// subpackage: bidictxlint must report nothing on them, and Run returns the
+// failing task's error at once.
+var Clean = []Case{
+	// The grpc-go twin of connectv1/groupctx: grpc-go's transport frees a
+	// pending Recv when the stream's context is cancelled.
+	{Name: "grpcgo/groupctx", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgroupctx.Run)},
 }
 
 // Bidi reports whether the case's stream is a bidi stream (the only kind
 // whose request side stays open while the peer answers).
 func (c Case) Bidi() bool {
 	_, shape, _ := strings.Cut(c.Name, "/")
-	return shape != "nocancel" && shape != "discarded"
+	return shape != "nocancel" && shape != "discarded" && shape != "serveropen"
 }
 
-// Lookup returns the case called name.
+// Lookup returns the case called name, in Cases or Clean.
 func Lookup(name string) (Case, bool) {
-	for _, c := range Cases {
+	for _, c := range append(Cases[:len(Cases):len(Cases)], Clean...) {
 		if c.Name == name {
 			return c, true
 		}

@@ -41,6 +41,11 @@ type Result struct {
 	// Unwound says, when Run had not returned, whether cancelling the
 	// caller's context made it return.
 	Unwound bool
+	// PeerUnwound says, when cancelling did not unwind Run, whether the
+	// peer ending its streams then did (a connect-go bidi stream whose
+	// peer has answered is not freed by a cancel while its request side is
+	// open; see TestFacts).
+	PeerUnwound bool `json:",omitempty"`
 	// Err is Run's error; TaskErr says whether it is ErrTask.
 	Err     string `json:",omitempty"`
 	TaskErr bool
@@ -53,8 +58,8 @@ type Result struct {
 }
 
 func (r Result) String() string {
-	return fmt.Sprintf("%s (%s): returned=%v after %v, unwound=%v, err=%q, blocked=%d, held=%d, problem=%q",
-		r.Case, r.Variant, r.Returned, r.Latency.Round(time.Millisecond), r.Unwound, r.Err, len(r.Blocked), r.Held, r.Problem)
+	return fmt.Sprintf("%s (%s): returned=%v after %v, unwound=%v, peer-unwound=%v, err=%q, blocked=%d, held=%d, problem=%q",
+		r.Case, r.Variant, r.Returned, r.Latency.Round(time.Millisecond), r.Unwound, r.PeerUnwound, r.Err, len(r.Blocked), r.Held, r.Problem)
 }
 
 // Measure starts a slow peer for c, runs variant v of its client with a
@@ -105,8 +110,14 @@ func Measure(c Case, v Variant, bound time.Duration) (r Result) {
 		case runErr = <-done:
 			r.Unwound = true
 		case <-time.After(unwindBound):
-			r.Problem = "Run did not return even after its context was cancelled"
-			return r
+			p.Release()
+			select {
+			case runErr = <-done:
+				r.PeerUnwound = true
+			case <-time.After(unwindBound):
+				r.Problem = "Run did not return even after its context was cancelled and the peer ended its streams"
+				return r
+			}
 		}
 	}
 	if runErr != nil {
@@ -119,8 +130,8 @@ func Measure(c Case, v Variant, bound time.Duration) (r Result) {
 }
 
 // failingNext yields one line, then, once p holds the stream (and, if p
-// sends a first message, once the client has received it), records the
-// time and returns ErrTask.
+// sends a first message or echoes, once the client has received it),
+// records the time and returns ErrTask.
 func failingNext(p *peer.Peer, opts peer.Options, failed chan<- time.Time) Next {
 	calls := 0
 	return func(context.Context) (string, error) {
@@ -131,7 +142,7 @@ func failingNext(p *peer.Peer, opts peer.Options, failed chan<- time.Time) Next 
 		if !p.WaitHeld(1, setupBound) {
 			return "", errors.New("scenario: the server never held the stream")
 		}
-		if opts.SendFirst && !p.WaitDelivered(1, setupBound) {
+		if (opts.SendFirst || opts.Echo) && !p.WaitDelivered(1, setupBound) {
 			return "", errors.New("scenario: the client never received the first message")
 		}
 		failed <- time.Now()

@@ -163,6 +163,9 @@ type ChatServiceChatServerStream struct {
 	stream connect.ServerStream
 }
 
+// SendHeaders flushes the response headers without a message.
+func (s ChatServiceChatServerStream) SendHeaders() error { return s.stream.SendHeaders() }
+
 // Receive returns the next request message from the client.
 func (s ChatServiceChatServerStream) Receive() (*Msg, error) {
 	var req Msg
@@ -180,6 +183,9 @@ type ChatServiceWatchServerStream struct {
 	stream connect.ServerStream
 }
 
+// SendHeaders flushes the response headers without a message.
+func (s ChatServiceWatchServerStream) SendHeaders() error { return s.stream.SendHeaders() }
+
 // Send sends a response message to the client.
 func (s ChatServiceWatchServerStream) Send(res *Msg) error { return s.stream.Send(res) }
 
@@ -187,6 +193,9 @@ func (s ChatServiceWatchServerStream) Send(res *Msg) error { return s.stream.Sen
 type ChatServiceUploadServerStream struct {
 	stream connect.ServerStream
 }
+
+// SendHeaders flushes the response headers without a message.
+func (s ChatServiceUploadServerStream) SendHeaders() error { return s.stream.SendHeaders() }
 
 // Receive returns the next request message from the client.
 func (s ChatServiceUploadServerStream) Receive() (*Msg, error) {

@@ -1,6 +1,8 @@
-// Package fixed holds the chat clients of connectv1, connectv2 and grpcgo
-// written correctly: the RPC's context is cancelled as soon as the group's
-// context is done, so a failing send also ends the receive loop.
+// Package fixed holds the chat clients of connectv1, connectv2, grpcgo and
+// connectv1correct written correctly: the RPC's context is cancelled as
+// soon as the group's context is done, so a failing send also ends the
+// receive loop. A connect-go bidi stream is closed then too: once the
+// server has answered, the cancel alone does not free a pending Receive.
 // bidictxlint reports nothing here.
 package fixed
 

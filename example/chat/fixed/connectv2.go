@@ -11,7 +11,7 @@ import (
 
 // ChatV2 is the connect-go v2 chat client written correctly. The group's
 // context may keep the name ctx: what matters is that the RPC's context
-// is cancelled when it is done.
+// is cancelled, and the stream closed, when it is done.
 func ChatV2(ctx context.Context, client *chatv2.ChatClient, lines <-chan string) error {
 	rpcCtx, rpcCancel := context.WithCancel(ctx)
 	defer rpcCancel()

@@ -1,6 +1,8 @@
 // Package fixed is reassigned fixed by hand as bidictxlint fixes it: the
 // RPC gets a context of its own, cancelled once the group's context (the
-// reassigned ctx) is done.
+// reassigned ctx) is done, and the stream is closed then too: on a
+// connect-go bidi stream whose peer has answered, the cancel alone does
+// not free a pending Receive (see TestFacts).
 package fixed
 
 import (
@@ -18,7 +20,7 @@ func Run(ctx context.Context, client *connect.Client[wrapperspb.StringValue, wra
 	defer rpcCancel()
 	stream := client.CallBidiStream(rpcCtx)
 	g, ctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(ctx, rpcCancel)
+	context.AfterFunc(ctx, func() { rpcCancel(); _ = stream.CloseResponse() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

@@ -1,6 +1,8 @@
 // Package fixed is zerogroup fixed by hand as bidictxlint fixes it: the
 // zero-value group becomes errgroup.WithContext, whose context cancels the
-// RPC's own context when done.
+// RPC's own context when done, and the stream is closed then too: on a
+// connect-go bidi stream whose peer has answered, the cancel alone does
+// not free a pending Receive (see TestFacts).
 package fixed
 
 import (
@@ -18,7 +20,7 @@ func Run(ctx context.Context, client *connect.Client[wrapperspb.StringValue, wra
 	defer rpcCancel()
 	stream := client.CallBidiStream(rpcCtx)
 	g, gctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(gctx, rpcCancel)
+	context.AfterFunc(gctx, func() { rpcCancel(); _ = stream.CloseResponse() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

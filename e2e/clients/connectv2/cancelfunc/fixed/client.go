@@ -1,5 +1,8 @@
 // Package fixed is cancelfunc fixed by hand as bidictxlint fixes it: the
-// cancel func already in scope is called once the group's context is done.
+// cancel func already in scope is called once the group's context is done,
+// and the stream is closed then too: on a connect-go bidi stream whose
+// peer has answered, the cancel alone does not free a pending Receive (see
+// TestFacts).
 package fixed
 
 import (
@@ -21,7 +24,7 @@ func Run(ctx context.Context, client chatv2.ChatServiceClient, next func(context
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	context.AfterFunc(gctx, cancel)
+	context.AfterFunc(gctx, func() { cancel(); _ = stream.Close() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

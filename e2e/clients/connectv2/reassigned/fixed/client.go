@@ -1,6 +1,8 @@
 // Package fixed is reassigned fixed by hand as bidictxlint fixes it: the
 // RPC gets a context of its own, cancelled once the group's context (the
-// reassigned ctx) is done.
+// reassigned ctx) is done, and the stream is closed then too: on a
+// connect-go bidi stream whose peer has answered, the cancel alone does
+// not free a pending Receive (see TestFacts).
 package fixed
 
 import (
@@ -23,7 +25,7 @@ func Run(ctx context.Context, client chatv2.ChatServiceClient, next func(context
 	}
 	defer stream.Close()
 	g, ctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(ctx, rpcCancel)
+	context.AfterFunc(ctx, func() { rpcCancel(); _ = stream.Close() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

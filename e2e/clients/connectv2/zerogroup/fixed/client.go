@@ -1,6 +1,8 @@
 // Package fixed is zerogroup fixed by hand as bidictxlint fixes it: the
 // zero-value group becomes errgroup.WithContext, whose context cancels the
-// RPC's own context when done.
+// RPC's own context when done, and the stream is closed then too: on a
+// connect-go bidi stream whose peer has answered, the cancel alone does
+// not free a pending Receive (see TestFacts).
 package fixed
 
 import (
@@ -22,7 +24,7 @@ func Run(ctx context.Context, client chatv2.ChatServiceClient, next func(context
 		return err
 	}
 	g, gctx := errgroup.WithContext(rpcCtx)
-	context.AfterFunc(gctx, rpcCancel)
+	context.AfterFunc(gctx, func() { rpcCancel(); _ = stream.Close() })
 	g.Go(func() error {
 		for {
 			msg, err := stream.Receive()

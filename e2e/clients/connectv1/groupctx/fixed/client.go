@@ -1,0 +1,41 @@
+// Package fixed is groupctx fixed by hand as bidictxlint fixes it: the
+// stream is closed once the group's context is done, which frees the
+// pending Receive that the cancel alone does not.
+package fixed
+
+import (
+	"context"
+	"log"
+
+	"connectrpc.com/connect"
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+// Run sends the lines next yields and logs the replies until either fails.
+func Run(ctx context.Context, client *connect.Client[wrapperspb.StringValue, wrapperspb.StringValue], next func(context.Context) (string, error)) error {
+	g, gctx := errgroup.WithContext(ctx)
+	stream := client.CallBidiStream(gctx)
+	context.AfterFunc(gctx, func() { _ = stream.CloseResponse() })
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if err != nil {
+				return err
+			}
+			log.Printf("reply: %s", msg.GetValue())
+		}
+	})
+	g.Go(func() error {
+		for {
+			line, err := next(gctx)
+			if err != nil {
+				return err
+			}
+			if err := stream.Send(wrapperspb.String(line)); err != nil {
+				return err
+			}
+		}
+	})
+	return g.Wait()
+}

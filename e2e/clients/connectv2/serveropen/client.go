@@ -1,0 +1,58 @@
+// Package serveropen is a connect-go v2 watcher that starts its publisher
+// task first and then opens the server stream with the caller's context,
+// while the publisher runs. Opening a connect-go server stream waits for
+// the response headers: when the publisher fails before the server has
+// answered, Run hangs in the opening call itself.
+package serveropen
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+
+	"golang.org/x/sync/errgroup"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatv2"
+)
+
+// Run publishes the lines next yields while logging the updates of a
+// watch, until both end or either fails.
+func Run(ctx context.Context, client chatv2.ChatServiceClient, next func(context.Context) (string, error)) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			line, err := next(gctx)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("published: %s", line)
+		}
+	})
+	stream, err := client.Watch(ctx, wrapperspb.String("updates"))
+	if err != nil {
+		// The publisher runs: wait for it before reporting.
+		if werr := g.Wait(); werr != nil {
+			return werr
+		}
+		return err
+	}
+	defer stream.Close()
+	g.Go(func() error {
+		for {
+			msg, err := stream.Receive()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("update: %s", msg.GetValue())
+		}
+	})
+	return g.Wait()
+}
