@@ -23,6 +23,15 @@ type frame struct {
 	binds map[types.Object]binding
 }
 
+// lookup returns the binding of obj in fr, if fr binds it.
+func (fr *frame) lookup(obj types.Object) (binding, bool) {
+	if fr == nil {
+		return binding{}, false
+	}
+	b, ok := fr.binds[obj]
+	return b, ok
+}
+
 type binding struct {
 	expr ast.Expr
 	fr   *frame

@@ -9,8 +9,9 @@ import (
 	"testing"
 )
 
-// exampleDir is the bundled example module, which has the bug in three
-// packages (connect-go v1, v2, grpc-go) and a fixed client.
+// exampleDir is the bundled example module, which has the bug in four
+// packages (connect-go v1, v1 written the way usually called correct, v2,
+// grpc-go) and the fixed clients.
 func exampleDir(t *testing.T) string {
 	t.Helper()
 	dir, err := filepath.Abs("../../example")
@@ -25,6 +26,7 @@ func exampleDir(t *testing.T) string {
 // file, line and the start of the message.
 var wantExample = []string{
 	"chat/connectv1/chat.go:22: stream.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is",
+	"chat/connectv1correct/chat.go:26: stream.Receive can block forever in an errgroup task: on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered",
 	"chat/connectv2/chat.go:24: stream.Receive can block forever in an errgroup task: the stream was opened with ctx before ctx became the group's context",
 	"chat/grpcgo/chat.go:21: stream.Recv can block forever in an errgroup task (in printReplies): the stream's context ctx is not cancelled when the group's context is",
 }

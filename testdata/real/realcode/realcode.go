@@ -330,3 +330,96 @@ func constructorGroupParent(ctx context.Context, client chatgrpc.ChatClient) err
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
+
+// 4. Cancellation through methods and helpers.
+
+type stoppable struct {
+	cancel context.CancelFunc
+	stream chatgrpc.Chat_LegacyClient
+}
+
+// Stop cancels the session's RPC.
+func (s *stoppable) Stop() { s.cancel() }
+
+// methodValue: context.AfterFunc(gctx, sess.Stop), where Stop calls the
+// cancel func held in the struct.
+func methodValue(ctx context.Context, client chatgrpc.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	sess := &stoppable{cancel: cancel, stream: stream}
+	g, gctx := errgroup.WithContext(ctx)
+	context.AfterFunc(gctx, sess.Stop)
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// closeOnDone registers the close of a v2 stream and the cancel of its
+// context once ctx is done.
+func closeOnDone(ctx context.Context, cancel context.CancelFunc, stream chatv2.ChatServiceChatClientStream) {
+	context.AfterFunc(ctx, func() {
+		cancel()
+		_ = stream.Close()
+	})
+}
+
+// helperRegisters: a same-package helper given the group's context
+// registers the cancel and the close.
+func helperRegisters(ctx context.Context, client *chatv2.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	closeOnDone(gctx, cancel, stream)
+	g.Go(func() error { _, err := stream.Receive(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// helperOnParent: the same helper given the parent context: no path.
+func helperOnParent(ctx context.Context, client *chatv2.ChatClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	closeOnDone(ctx, cancel, stream)
+	g.Go(func() error { _, err := stream.Receive(); return err }) // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// 7. A cancel func that cancels the wrong context.
+
+// cancelBelow: the stream comes from a parameter; the task defers the
+// cancel of a context derived here, below the stream's, which never
+// reaches it.
+func cancelBelow(ctx context.Context, stream chatgrpc.Chat_LegacyClient) error {
+	ctx, cancel := context.WithCancel(ctx)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		defer cancel()
+		_, err := stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context is not visible here`
+		return err
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// cancelParam: a cancel func received with the stream may be its
+// context's: the programmer has taken charge.
+func cancelParam(ctx context.Context, stream chatgrpc.Chat_LegacyClient, cancel context.CancelFunc) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); cancel(); return errors.New("fail") })
+	return g.Wait()
+}
