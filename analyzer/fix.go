@@ -5,6 +5,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -213,7 +214,11 @@ func (c *checker) planCloseAtSite(r *remedy) *fixPlan {
 // written at pos and means s there.
 func (p *fixPlan) canName(s *streamRef, name string, pos token.Pos) bool {
 	id, ok := s.def.lhs.(*ast.Ident)
-	return ok && id.Name == name && p.visibleAt(s.def.obj, pos)
+	if !ok || !p.visibleAt(s.def.obj, pos) {
+		return false
+	}
+	// stream, or sess.stream for a stream a constructor put in sess
+	return name == id.Name || strings.HasPrefix(name, id.Name+".")
 }
 
 func (c *checker) newFixPlan(at inspector.Cursor) *fixPlan {
@@ -284,6 +289,9 @@ func (c *checker) planWrap(p *fixPlan, s *streamRef, g *group) *wrap {
 	open := statementOf(s.def.stmt)
 	if !open.Valid() || !inStatementList(open) || s.open == nil || s.ctxArg == nil {
 		return nil
+	}
+	if fn := outermostFunc(open); !fn.Valid() || !within(fn.Node(), s.ctxArg.Pos()) {
+		return nil // the context is chosen in another function: a constructor that does not take it
 	}
 	w := &wrap{at: open, ctxArg: s.ctxArg, ctxText: types.ExprString(s.ctxArg)}
 	if (g.zero() || g.parent == s.ctx) && !c.fixes.reparented[g] {

@@ -34,6 +34,9 @@ type index struct {
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
+	// sends holds the sends on each channel variable, for following a
+	// stream handed over a channel.
+	sends map[*types.Var][]*ast.SendStmt
 }
 
 // A def is one assignment to a variable (or to a struct field through a
@@ -94,11 +97,12 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 	x := &index{
 		info:     info,
 		calls:    make(map[*types.Func][]inspector.Cursor),
+		sends:    make(map[*types.Var][]*ast.SendStmt),
 		defs:     make(map[*types.Var][]*def),
 		decls:    make(map[*types.Func]inspector.Cursor),
 		funcRefs: make(map[*types.Var][]inspector.Cursor),
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.SendStmt)(nil)}
 	for file := range root.Children() {
 		for decl := range file.Children() {
 			top, ok := decl.Node().(ast.Decl)
@@ -123,6 +127,12 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					}
 				case *ast.Ident:
 					x.addRef(cur, n)
+				case *ast.SendStmt:
+					if id, ok := ast.Unparen(n.Chan).(*ast.Ident); ok {
+						if v, ok := info.Uses[id].(*types.Var); ok {
+							x.sends[v] = append(x.sends[v], n)
+						}
+					}
 				}
 			}
 		}

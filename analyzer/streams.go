@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
 )
 
 // A streamRef is a stream value as the group's function sees it.
@@ -16,6 +18,7 @@ type streamRef struct {
 	ctxArg ast.Expr      // the context argument of open
 	ctx    *ctxNode      // the stream's context, nil if not visible
 	bidi   bool          // a connect-go bidi stream (isConnectBidi)
+	typ    types.Type    // the stream's type at the blocking call
 }
 
 func (s *streamRef) visible() bool { return s.ctx != nil }
@@ -80,7 +83,9 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 				return ref
 			}
 		}
-		return c.streamOfDef(d, kind)
+		return c.streamOfDef(d, kind, fr, hops)
+	case *ast.CallExpr:
+		return c.streamOpenedBy(x, kind, fr)
 	case *ast.SelectorExpr:
 		sel := c.info.Selections[x]
 		if sel == nil || sel.Kind() != types.FieldVal {
@@ -88,6 +93,9 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 		}
 		if v := c.fieldValue(x.X, sel.Obj(), fr, pos); v != nil {
 			if ref := c.traceStream(v.expr, v.fr, v.expr.Pos(), kind, hops+1); ref != nil {
+				if v.ctor != nil {
+					ref = seenFromCaller(ref, x, v.ctor)
+				}
 				return ref
 			}
 		}
@@ -142,32 +150,148 @@ func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos toke
 	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
 		rhs = ast.Unparen(u.X)
 	}
-	lit, ok := rhs.(*ast.CompositeLit)
-	if !ok {
-		return nil
+	switch rhs := rhs.(type) {
+	case *ast.CompositeLit:
+		if v := c.fieldIn(rhs, field); v != nil {
+			return &binding{expr: v, fr: bfr}
+		}
+	case *ast.CallExpr:
+		return c.constructedField(rhs, d, field, bfr)
 	}
+	return nil
+}
+
+// fieldIn returns the value a composite literal gives field, or nil.
+func (c *checker) fieldIn(lit *ast.CompositeLit, field types.Object) ast.Expr {
 	for _, elt := range lit.Elts {
 		if kv, ok := elt.(*ast.KeyValueExpr); ok {
 			if k, ok := kv.Key.(*ast.Ident); ok && c.info.Uses[k] == field {
-				return &binding{expr: kv.Value}
+				return kv.Value
 			}
 		}
 	}
 	return nil
 }
 
+// constructedField follows x := newSession(ctx, ...) into a same-package
+// constructor and returns the value its return statement gives field
+// (`return &session{stream: s}`), seen in the constructor's frame, with
+// the caller's def (SPEC section 2: a same-package constructor opens the
+// stream).
+func (c *checker) constructedField(call *ast.CallExpr, d *def, field types.Object, fr *frame) *binding {
+	decl, cfr := c.declOf(call, fr)
+	if !decl.Valid() {
+		return nil
+	}
+	var out *binding
+	decl.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
+		ret, ok := cur.Node().(*ast.ReturnStmt)
+		if !ok || out != nil {
+			return false // a nested literal's returns are not the constructor's
+		}
+		if d.index >= len(ret.Results) {
+			return true
+		}
+		switch res := ast.Unparen(ret.Results[d.index]).(type) {
+		case *ast.UnaryExpr:
+			if lit, ok := ast.Unparen(res.X).(*ast.CompositeLit); ok && res.Op == token.AND {
+				if v := c.fieldIn(lit, field); v != nil {
+					out = &binding{expr: v, fr: cfr}
+				}
+			}
+		case *ast.CompositeLit:
+			if v := c.fieldIn(res, field); v != nil {
+				out = &binding{expr: v, fr: cfr}
+			}
+		case *ast.Ident:
+			out = c.fieldValue(res, field, cfr, ret.Pos())
+		}
+		return true
+	})
+	if out != nil {
+		out.ctor = d
+	}
+	return out
+}
+
 // streamOfDef returns the stream that d assigns, with its opening call
-// and context when they are visible: the first context.Context argument
-// of the call whose result it is (SPEC section 2).
-func (c *checker) streamOfDef(d *def, kind streamKind) *streamRef {
-	ref := &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
-	if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok {
-		if arg := c.firstContextArg(call); arg != nil {
-			ref.open, ref.ctxArg = call, arg
-			ref.ctx = c.ctxAt(arg, call.Pos())
+// and context when they are visible (SPEC section 2). A stream received
+// from a channel is the one sent on it in the same function (a task
+// that opens it and hands it to a reader).
+func (c *checker) streamOfDef(d *def, kind streamKind, fr *frame, hops int) *streamRef {
+	switch rhs := ast.Unparen(d.rhs).(type) {
+	case *ast.CallExpr:
+		ref := c.streamOpenedBy(rhs, kind, fr)
+		ref.name, ref.key, ref.def = types.ExprString(d.lhs), d, d
+		return ref
+	case *ast.UnaryExpr:
+		if sent := c.sentOn(rhs, d); sent != nil {
+			if ref := c.traceStream(sent.Value, fr, sent.Pos(), kind, hops+1); ref != nil {
+				return ref
+			}
 		}
 	}
+	return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+}
+
+// streamOpenedBy returns the stream that call opens: its context is the
+// call's first context.Context argument, the caller's expression when it
+// is a parameter of a followed function.
+func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame) *streamRef {
+	ref := &streamRef{kind: kind, name: types.ExprString(call), key: call}
+	arg := c.firstContextArg(call)
+	if arg == nil {
+		return ref
+	}
+	for range maxHops {
+		id, ok := ast.Unparen(arg).(*ast.Ident)
+		if !ok {
+			break
+		}
+		b, ok := fr.lookup(c.info.Uses[id])
+		if !ok {
+			break
+		}
+		arg, fr = b.expr, b.fr
+	}
+	ref.open, ref.ctxArg = call, arg
+	ref.ctx = c.ctxAt(arg, arg.Pos())
 	return ref
+}
+
+// sentOn returns the send that d's `<-ch` receives: the one send on ch in
+// d's function, or nil.
+func (c *checker) sentOn(recv *ast.UnaryExpr, d *def) *ast.SendStmt {
+	id, ok := ast.Unparen(recv.X).(*ast.Ident)
+	if recv.Op != token.ARROW || !ok {
+		return nil
+	}
+	v, _ := c.info.Uses[id].(*types.Var)
+	var out *ast.SendStmt
+	for _, send := range c.sends[v] {
+		if !within(d.top, send.Pos()) {
+			continue
+		}
+		if out != nil {
+			return nil // several sends: which one is not known
+		}
+		out = send
+	}
+	return out
+}
+
+// seenFromCaller returns the stream ref, opened in a same-package
+// constructor, as the caller sees it: named as the task writes it
+// (sess.stream), made by the caller's def, with the context the caller
+// passes, so that the fix can act at the caller (SPEC section 5: fix at
+// the opener).
+func seenFromCaller(ref *streamRef, x ast.Expr, caller *def) *streamRef {
+	out := *ref
+	out.name, out.def = types.ExprString(x), caller
+	if call, ok := ast.Unparen(caller.rhs).(*ast.CallExpr); ok && ref.open != nil {
+		out.open = call
+	}
+	return &out
 }
 
 // copied returns the variable that d copies (s := in), or nil.
@@ -201,10 +325,10 @@ func (c *checker) streamKind(t types.Type) streamKind {
 // answered while the request side is open. "" otherwise.
 func responseCloser(s *streamRef) string {
 	name := closer(s.kind)
-	if name == "" || s.def == nil {
+	if name == "" || s.typ == nil {
 		return ""
 	}
-	obj, _, _ := types.LookupFieldOrMethod(s.def.obj.Type(), true, nil, name)
+	obj, _, _ := types.LookupFieldOrMethod(s.typ, true, nil, name)
 	if fn, ok := obj.(*types.Func); ok && fn.Signature().Params().Len() == 0 {
 		return name
 	}

@@ -35,6 +35,7 @@ func (fr *frame) lookup(obj types.Object) (binding, bool) {
 type binding struct {
 	expr ast.Expr
 	fr   *frame
+	ctor *def // the caller's def, for a field a constructor returns
 }
 
 // taskScan gathers the blocking uses reached from one task.
@@ -140,7 +141,7 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	if ref == nil {
 		return nil
 	}
-	ref.bidi = isConnectBidi(c.info, ref.kind, st, ref.open)
+	ref.bidi, ref.typ = isConnectBidi(c.info, ref.kind, st, ref.open), st
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X), task: ts.task}
 }
 

@@ -423,3 +423,85 @@ func cancelParam(ctx context.Context, stream chatgrpc.Chat_LegacyClient, cancel 
 	g.Go(func() error { <-gctx.Done(); cancel(); return errors.New("fail") })
 	return g.Wait()
 }
+
+// 3. Streams from same-package constructors and hand-offs.
+
+type chat struct {
+	stream chatgrpc.Chat_LegacyClient
+}
+
+// connect opens the stream for a chat.
+func connect(ctx context.Context, client chatgrpc.ChatClient) (*chat, error) {
+	s, err := client.Legacy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &chat{stream: s}, nil
+}
+
+// constructorUnderGroup: the constructor opens the stream under the group.
+func constructorUnderGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	c, err := connect(gctx, client)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := c.stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// constructorParent: the constructor is given the parent context.
+func constructorParent(ctx context.Context, client chatgrpc.ChatClient) error {
+	c, err := connect(ctx, client)
+	if err != nil {
+		return err
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { _, err := c.stream.Recv(); return err }) // want `c\.stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// handOff: a task opens the stream under the group and hands it to a
+// reader over a channel.
+func handOff(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	streams := make(chan chatgrpc.Chat_LegacyClient, 1)
+	g.Go(func() error {
+		stream, err := client.Legacy(gctx)
+		if err != nil {
+			return err
+		}
+		streams <- stream
+		return nil
+	})
+	g.Go(func() error {
+		s := <-streams
+		_, err := s.Recv()
+		return err
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// handOffParent: the same, opened with the parent context.
+func handOffParent(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	streams := make(chan chatgrpc.Chat_LegacyClient, 1)
+	g.Go(func() error {
+		stream, err := client.Legacy(ctx)
+		if err != nil {
+			return err
+		}
+		streams <- stream
+		return nil
+	})
+	g.Go(func() error {
+		s := <-streams
+		_, err := s.Recv() // want `s\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+		return err
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
