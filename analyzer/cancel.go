@@ -77,11 +77,9 @@ func (c *checker) reachOf(u *use, g *group) reach {
 			}
 		}
 	} else {
-		for v, refs := range c.funcRefs {
-			if isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s) {
-				for _, ref := range refs {
-					cancelRef(ref)
-				}
+		for cur := range fn.Preorder((*ast.Ident)(nil)) {
+			if v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var); ok && isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s) {
+				cancelRef(cur)
 			}
 		}
 	}

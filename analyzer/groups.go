@@ -80,7 +80,7 @@ func (c *checker) tasksFromCallers(gc *goCall) []callerTask {
 	if !ok {
 		return nil
 	}
-	fn, i := c.paramOf(param)
+	fn, i := c.paramOf(param, gc.cur)
 	if fn == nil {
 		return nil
 	}
@@ -114,10 +114,14 @@ func (c *checker) tasksFromCallers(gc *goCall) []callerTask {
 	return out
 }
 
-// paramOf returns the same-package function that has v as its i-th
-// parameter, or nil.
-func (c *checker) paramOf(v *types.Var) (*types.Func, int) {
-	for fn := range c.decls {
+// paramOf returns the function declaration around cur that has v as its
+// i-th parameter, or nil.
+func (c *checker) paramOf(v *types.Var, cur inspector.Cursor) (*types.Func, int) {
+	for p := range cur.Enclosing((*ast.FuncDecl)(nil)) {
+		fn, ok := c.info.Defs[p.Node().(*ast.FuncDecl).Name].(*types.Func)
+		if !ok {
+			return nil, 0
+		}
 		params := fn.Signature().Params()
 		for i := range params.Len() {
 			if params.At(i) == v {
