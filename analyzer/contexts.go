@@ -91,7 +91,7 @@ func (c *checker) node(k ctxKey, mk func() *ctxNode) *ctxNode {
 func (c *checker) ctxOfDef(d *def) *ctxNode {
 	name := types.ExprString(d.lhs)
 	n := c.node(ctxKey{def: d}, func() *ctxNode {
-		if d.rhs == nil {
+		if d.rhs == nil || d.elem {
 			return &ctxNode{name: name, def: d}
 		}
 		switch rhs := ast.Unparen(d.rhs).(type) {

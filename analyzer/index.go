@@ -37,6 +37,10 @@ type index struct {
 	// sends holds the sends on each channel variable, for following a
 	// stream handed over a channel.
 	sends map[*types.Var][]*ast.SendStmt
+	// elems holds the values put into each slice or map variable
+	// (append, index assignment, composite literal), for following a
+	// stream collected in a loop and ranged over.
+	elems map[*types.Var][]*def
 }
 
 // A def is one assignment to a variable (or to a struct field through a
@@ -53,6 +57,7 @@ type def struct {
 	stmt  inspector.Cursor // the AssignStmt or ValueSpec
 	end   token.Pos        // uses at or after end see this def
 	top   ast.Decl         // the top-level declaration that holds it
+	elem  bool             // a range value: an element of rhs
 }
 
 // packageLevel reports whether d is a package-level var declaration,
@@ -98,11 +103,12 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 		info:     info,
 		calls:    make(map[*types.Func][]inspector.Cursor),
 		sends:    make(map[*types.Var][]*ast.SendStmt),
+		elems:    make(map[*types.Var][]*def),
 		defs:     make(map[*types.Var][]*def),
 		decls:    make(map[*types.Func]inspector.Cursor),
 		funcRefs: make(map[*types.Var][]inspector.Cursor),
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.SendStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
 		for decl := range file.Children() {
 			top, ok := decl.Node().(ast.Decl)
@@ -127,6 +133,8 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					}
 				case *ast.Ident:
 					x.addRef(cur, n)
+				case *ast.RangeStmt:
+					x.addRange(cur, n, top)
 				case *ast.SendStmt:
 					if id, ok := ast.Unparen(n.Chan).(*ast.Ident); ok {
 						if v, ok := info.Uses[id].(*types.Var); ok {
@@ -171,7 +179,61 @@ func (x *index) addValueSpec(cur inspector.Cursor, n *ast.ValueSpec, top ast.Dec
 	}
 }
 
+// addRange records `for _, v := range xs` as a def of v whose value is
+// an element of xs (def.elem).
+func (x *index) addRange(cur inspector.Cursor, n *ast.RangeStmt, top ast.Decl) {
+	if n.Value == nil || (n.Tok != token.DEFINE && n.Tok != token.ASSIGN) {
+		return
+	}
+	if v, ok := x.info.ObjectOf(identOf(n.Value)).(*types.Var); ok {
+		x.defs[v] = append(x.defs[v], &def{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
+	}
+}
+
+// addElems records the values an assignment puts into a slice or map
+// variable: xs = append(xs, v...), xs[i] = v, xs := []T{v, ...}.
+func (x *index) addElems(cur inspector.Cursor, lhs, rhs ast.Expr, end token.Pos, top ast.Decl) {
+	var container ast.Expr
+	var values []ast.Expr
+	if ix, ok := ast.Unparen(lhs).(*ast.IndexExpr); ok {
+		container, values = ix.X, []ast.Expr{rhs}
+	} else {
+		container = lhs
+		switch r := ast.Unparen(rhs).(type) {
+		case *ast.CallExpr:
+			if id, ok := ast.Unparen(r.Fun).(*ast.Ident); ok && id.Name == "append" && len(r.Args) > 1 {
+				if _, builtin := x.info.Uses[id].(*types.Builtin); builtin {
+					values = r.Args[1:]
+				}
+			}
+		case *ast.CompositeLit:
+			for _, e := range r.Elts {
+				if kv, ok := e.(*ast.KeyValueExpr); ok {
+					e = kv.Value
+				}
+				values = append(values, e)
+			}
+		}
+	}
+	v, ok := x.info.ObjectOf(identOf(container)).(*types.Var)
+	if !ok {
+		return
+	}
+	for _, val := range values {
+		x.elems[v] = append(x.elems[v], &def{obj: v, lhs: container, rhs: val, stmt: cur, end: end, top: top})
+	}
+}
+
+// identOf returns e as an identifier, or nil.
+func identOf(e ast.Expr) *ast.Ident {
+	id, _ := ast.Unparen(e).(*ast.Ident)
+	return id
+}
+
 func (x *index) addDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
+	if rhs != nil && index == 0 {
+		x.addElems(cur, lhs, rhs, end, top)
+	}
 	var obj types.Object
 	switch l := ast.Unparen(lhs).(type) {
 	case *ast.Ident:

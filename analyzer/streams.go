@@ -219,6 +219,14 @@ func (c *checker) constructedField(call *ast.CallExpr, d *def, field types.Objec
 // from a channel is the one sent on it in the same function (a task
 // that opens it and hands it to a reader).
 func (c *checker) streamOfDef(d *def, kind streamKind, fr *frame, hops int) *streamRef {
+	if d.elem {
+		if e := c.elemOf(d); e != nil {
+			if ref := c.traceStream(e.rhs, fr, e.stmt.Node().Pos(), kind, hops+1); ref != nil {
+				return ref
+			}
+		}
+		return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+	}
 	switch rhs := ast.Unparen(d.rhs).(type) {
 	case *ast.CallExpr:
 		ref := c.streamOpenedBy(rhs, kind, fr)
@@ -232,6 +240,23 @@ func (c *checker) streamOfDef(d *def, kind streamKind, fr *frame, hops int) *str
 		}
 	}
 	return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+}
+
+// elemOf returns, for `for _, s := range xs`, the first value put into
+// xs in the same function before the loop (SPEC section 2: streams
+// collected in a loop). Streams collected together are taken to be
+// opened alike.
+func (c *checker) elemOf(d *def) *def {
+	v, ok := c.info.ObjectOf(identOf(d.rhs)).(*types.Var)
+	if !ok {
+		return nil
+	}
+	for _, e := range c.elems[v] {
+		if within(d.top, e.stmt.Node().Pos()) && e.end <= d.stmt.Node().Pos() {
+			return e
+		}
+	}
+	return nil
 }
 
 // streamOpenedBy returns the stream that call opens: its context is the
@@ -297,7 +322,7 @@ func seenFromCaller(ref *streamRef, x ast.Expr, caller *def) *streamRef {
 // copied returns the variable that d copies (s := in), or nil.
 func copied(d *def) *ast.Ident {
 	id, ok := ast.Unparen(d.rhs).(*ast.Ident)
-	if !ok || d.index != 0 {
+	if !ok || d.index != 0 || d.elem {
 		return nil
 	}
 	return id

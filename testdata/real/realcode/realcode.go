@@ -505,3 +505,41 @@ func handOffParent(ctx context.Context, client chatgrpc.ChatClient) error {
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
+
+// 8. Streams collected in a loop.
+
+// collected: streams opened with the parent context, collected in a
+// slice and ranged over in tasks.
+func collected(ctx context.Context, client chatgrpc.ChatClient, shards []string) error {
+	var streams []chatgrpc.Chat_LegacyClient
+	for range shards {
+		s, err := client.Legacy(ctx)
+		if err != nil {
+			return err
+		}
+		streams = append(streams, s)
+	}
+	g, gctx := errgroup.WithContext(ctx)
+	for _, s := range streams {
+		g.Go(func() error { _, err := s.Recv(); return err }) // want `s\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+	}
+	<-gctx.Done()
+	return g.Wait()
+}
+
+// collectedUnderGroup: the same, opened with the group's context.
+func collectedUnderGroup(ctx context.Context, client chatgrpc.ChatClient, shards []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	byShard := map[string]chatgrpc.Chat_LegacyClient{}
+	for _, shard := range shards {
+		s, err := client.Legacy(gctx)
+		if err != nil {
+			return err
+		}
+		byShard[shard] = s
+	}
+	for _, s := range byShard {
+		g.Go(func() error { _, err := s.Recv(); return err })
+	}
+	return g.Wait()
+}
