@@ -20,13 +20,18 @@ type ctxNode struct {
 	group  *group       // the group whose context this is, if any
 
 	background bool // context.Background() or context.TODO(): never cancelled
+
+	// alts are the values a variable can hold at a use reached by
+	// several assignments (sctx := ctx; if t > 0 { sctx, cancel = ... }),
+	// for a join node; every one of them counts (SPEC section 4).
+	alts []*ctxNode
 }
 
 // A deriveStep is how a context was derived from its parent.
 type deriveStep uint8
 
 const (
-	stepNone     deriveStep = iota // a root: parameter, Background, opaque call
+	stepNone     deriveStep = iota // a root: parameter, Background, opaque call, join
 	stepCancel                     // WithCancel, WithTimeout, WithDeadline and their Cause forms
 	stepValue                      // WithValue: keeps the parent's cancellation
 	stepGroup                      // errgroup.WithContext: the group's context
@@ -55,10 +60,23 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		if obj == nil {
 			return c.opaqueCtx(e)
 		}
-		if d := c.reaching(obj, pos); d != nil {
-			return c.ctxOfDef(d)
+		defs, entry := c.reachingValues(obj, pos)
+		switch {
+		case len(defs) == 1 && !entry:
+			return c.ctxOfDef(defs[0])
+		case len(defs) > 0:
+			return c.node(ctxKey{expr: x}, func() *ctxNode {
+				n := &ctxNode{name: x.Name}
+				for _, d := range defs {
+					n.alts = append(n.alts, c.ctxOfDef(d))
+				}
+				if entry {
+					n.alts = append(n.alts, c.entryCtx(obj, x.Name))
+				}
+				return n
+			})
 		}
-		return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{name: x.Name} })
+		return c.entryCtx(obj, x.Name)
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
 			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{name: types.ExprString(x)} })
@@ -67,6 +85,12 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		return c.node(ctxKey{expr: x}, func() *ctxNode { return c.derived(x, 0, nil) })
 	}
 	return c.opaqueCtx(e)
+}
+
+// entryCtx is the value a variable has on entry to the function: a
+// parameter's, or a package variable's that no def reaches.
+func (c *checker) entryCtx(obj types.Object, name string) *ctxNode {
+	return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{name: name} })
 }
 
 func (c *checker) opaqueCtx(e ast.Expr) *ctxNode {
@@ -203,6 +227,9 @@ func derivesFrom(n, anc *ctxNode) bool {
 		if n == anc {
 			return true
 		}
+		if n.alts != nil {
+			return allAlts(n, func(a *ctxNode) bool { return derivesFrom(a, anc) })
+		}
 		if !n.step.propagates() {
 			return false
 		}
@@ -217,6 +244,9 @@ func underGroup(n *ctxNode, g *group) bool {
 		if n.group == g {
 			return true
 		}
+		if n.alts != nil {
+			return allAlts(n, func(a *ctxNode) bool { return underGroup(a, g) })
+		}
 		if !n.step.propagates() {
 			return false
 		}
@@ -224,8 +254,19 @@ func underGroup(n *ctxNode, g *group) bool {
 	return false
 }
 
+// allAlts reports whether f holds for every value a join node n can be.
+func allAlts(n *ctxNode, f func(*ctxNode) bool) bool {
+	for _, a := range n.alts {
+		if a == nil || !f(a) {
+			return false
+		}
+	}
+	return true
+}
+
 // cancelFuncs returns the cancel funcs that cancel n: its own and those
-// of the ancestors it derives from by cancelable steps only.
+// of the ancestors it derives from by cancelable steps only. A value
+// reached on some paths only (a join) has none that is sure to cancel it.
 func cancelFuncs(n *ctxNode) []*ctxNode {
 	var out []*ctxNode
 	for ; n != nil; n = n.parent {

@@ -310,6 +310,63 @@ func (x *index) reaching(obj types.Object, pos token.Pos) *def {
 	return decl
 }
 
+// reachingValues returns the defs of obj whose values can reach pos:
+// the last one in a block that encloses pos (it is always run before pos,
+// textually), then those after it in blocks that do not (run on some
+// paths only: `if t > 0 { sctx, cancel = ... }`). Two such defs in the
+// two branches of one if statement together stand for the dominating
+// one. entry is true when no def dominates, so the value the variable
+// had before them (on entry) can reach pos too. Outside the function,
+// only reaching's answer counts.
+func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*def, entry bool) {
+	v, ok := obj.(*types.Var)
+	if !ok {
+		return nil, false
+	}
+	entry = true
+	for _, d := range x.defs[v] {
+		if !within(d.top, pos) || d.end > pos {
+			continue
+		}
+		if block := blockOf(d.stmt); !block.Valid() || within(block.Node(), pos) {
+			defs, entry = []*def{d}, false
+			continue
+		}
+		if n := len(defs); n > 0 && inBothBranches(defs[n-1], d) {
+			defs, entry = []*def{defs[n-1], d}, false
+			continue
+		}
+		defs = append(defs, d)
+	}
+	if len(defs) == 0 {
+		if d := x.reaching(obj, pos); d != nil {
+			return []*def{d}, false
+		}
+		return nil, true
+	}
+	return defs, entry
+}
+
+// blockOf returns the block or case clause whose list holds the
+// statement of the def at stmt.
+func blockOf(stmt inspector.Cursor) inspector.Cursor {
+	for p := range stmt.Enclosing((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
+		return p
+	}
+	return inspector.Cursor{}
+}
+
+// inBothBranches reports whether a and b stand directly in the then and
+// else blocks of one if statement.
+func inBothBranches(a, b *def) bool {
+	ba, bb := blockOf(a.stmt), blockOf(b.stmt)
+	if !ba.Valid() || !bb.Valid() {
+		return false
+	}
+	ifs, ok := ba.Parent().Node().(*ast.IfStmt)
+	return ok && ifs.Body == ba.Node() && ifs.Else == bb.Node()
+}
+
 // defsBefore returns the defs of obj that end before pos in the top-level
 // declaration that holds pos, in source order.
 func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {

@@ -6,6 +6,7 @@ package realcode
 import (
 	"context"
 	"errors"
+	"time"
 
 	"golang.org/x/sync/errgroup"
 	"google.golang.org/grpc/metadata"
@@ -541,5 +542,64 @@ func collectedUnderGroup(ctx context.Context, client chatgrpc.ChatClient, shards
 	for _, s := range byShard {
 		g.Go(func() error { _, err := s.Recv(); return err })
 	}
+	return g.Wait()
+}
+
+// 9. Conditional reassignment.
+
+// conditional: every value that can reach the opening counts; without a
+// timeout the stream is opened with the parent context.
+func conditional(ctx context.Context, client chatgrpc.ChatClient, timeout time.Duration) error {
+	g, gctx := errgroup.WithContext(ctx)
+	sctx := ctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithTimeout(gctx, timeout)
+		defer cancel()
+	}
+	stream, err := client.Chat(sctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context sctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// conditionalBoth: both branches open under the group.
+func conditionalBoth(ctx context.Context, client chatgrpc.ChatClient, timeout time.Duration) error {
+	g, gctx := errgroup.WithContext(ctx)
+	sctx := ctx
+	var cancel context.CancelFunc
+	if timeout > 0 {
+		sctx, cancel = context.WithTimeout(gctx, timeout)
+	} else {
+		sctx, cancel = context.WithCancel(gctx)
+	}
+	defer cancel()
+	stream, err := client.Chat(sctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// conditionalUnderGroup: the default is the group's context too.
+func conditionalUnderGroup(ctx context.Context, client chatgrpc.ChatClient, timeout time.Duration) error {
+	g, gctx := errgroup.WithContext(ctx)
+	sctx := gctx
+	if timeout > 0 {
+		var cancel context.CancelFunc
+		sctx, cancel = context.WithTimeout(gctx, timeout)
+		defer cancel()
+	}
+	stream, err := client.Chat(sctx)
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
