@@ -16,13 +16,15 @@ const FixMessage = "Cancel the RPC when the errgroup's context is done"
 type fixPlan struct {
 	file      *ast.File
 	tok       *token.File
-	scope     *types.Scope // the scope of the outermost function around the fix
-	ctxPkg    string       // the file's name for package context
-	importCtx bool         // the file does not import context yet
-	cancel    string       // the cancel func the wiring calls
-	wrap      *wrap        // the derived pair, when the remedy derives one
-	gctx      *groupCtx    // the group's context
-	after     inspector.Cursor
+	scope     *types.Scope     // the scope of the outermost function around the fix
+	ctxPkg    string           // the file's name for package context
+	importCtx bool             // the file does not import context yet
+	cancel    string           // the cancel func the wiring calls
+	wrap      *wrap            // the derived pair, when the remedy derives one
+	gctx      *groupCtx        // the group's context
+	after     inspector.Cursor // the wiring goes after this statement
+	before    inspector.Cursor // or, when valid, before this one (after the pair)
+	swap      ast.Expr         // the context the group's context replaces (shape openUnderGroup)
 
 	claims map[string]bool // names this plan takes in scope
 }
@@ -38,6 +40,7 @@ type wrap struct {
 	ctxArg      ast.Expr         // the opening call's context argument
 	reparent    ast.Expr         // the group's parent argument; nil to keep it
 	zeroGroup   bool             // a zero-value group is created on rpcCtx
+	hoisted     bool             // before the group's creation, for a stream opened in a task
 }
 
 // A groupCtx is how the fix names the group's context: as the code does,
@@ -71,6 +74,8 @@ func (c *checker) planFix(r *remedy) *fixPlan {
 		p = c.planClose(r)
 	case addClose:
 		p = c.planAddClose(r)
+	case openUnderGroup:
+		p = c.planSwap(r)
 	}
 	if p != nil {
 		c.record(p, r)
@@ -87,36 +92,72 @@ func (c *checker) planWiring(r *remedy) *fixPlan {
 		return nil
 	}
 	var cancelDef inspector.Cursor
+	var cancelObj types.Object
 	if r.derive {
 		p.wrap = c.planWrap(p, s, g)
 		if p.wrap == nil {
 			return nil
 		}
-		p.cancel, cancelDef = p.wrap.cancel, s.def.stmt
+		p.cancel, cancelDef = p.wrap.cancel, p.wrap.at
 	} else {
 		n := cancelFuncs(s.ctx)[0]
-		if !p.visibleAt(n.cancel, g.def.stmt.Node().End()) && !p.visibleAt(n.cancel, s.def.stmt.Node().End()) {
-			return nil
-		}
-		p.cancel, cancelDef = n.cancel.Name(), n.def.stmt
+		p.cancel, cancelDef, cancelObj = n.cancel.Name(), n.def.stmt, n.cancel
 	}
 	if p.gctx = c.planGroupCtx(p, s, g); p.gctx == nil {
 		return nil
 	}
-	// The wiring goes after whichever comes later: the group's creation,
-	// the stream's opening, the cancel func's definition.
-	stmt := statementOf(laterStmt(laterStmt(g.def.stmt, s.def.stmt), cancelDef))
+	if !c.placeWiring(p, r, cancelDef, cancelObj) {
+		return nil
+	}
+	return p
+}
+
+// placeWiring decides where the wiring goes. It must come after the
+// group's creation and the cancel func's definition, and after the
+// opening when it closes the stream, which it names. It goes early, as
+// soon as those two exist and before the opening, when the opening blocks
+// (SPEC section 5, "Wire before a blocking open"), when the pair was
+// hoisted into the group's function, and when the stream is opened in a
+// loop with one cancel func for all iterations; else after the opening
+// (and its error check), as it always has. A wiring that would register
+// once per iteration is no fix.
+func (c *checker) placeWiring(p *fixPlan, r *remedy, cancelDef inspector.Cursor, cancelObj types.Object) bool {
+	s, g := r.use.stream, r.group
+	w := p.wrap
+	early := r.closer == "" && (blockingOpen(s) || w != nil && w.hoisted || r.loop)
+	if early && w != nil && w.at.Node().Pos() > g.def.stmt.Node().Pos() {
+		// The pair goes after the group's creation: the wiring joins it.
+		p.before = w.at
+		return p.scopeReachesPos(g.def.stmt, w.at.Node().Pos()) && !pilesUp(w.at, g.def.stmt)
+	}
+	last := laterStmt(g.def.stmt, cancelDef)
+	if !early {
+		last = laterStmt(last, s.def.stmt)
+	}
+	stmt := statementOf(last)
 	if !stmt.Valid() || !inStatementList(stmt) {
-		return nil
+		return false
 	}
-	if !p.scopeReaches(g.def.stmt, stmt) || !p.scopeReaches(s.def.stmt, stmt) {
-		return nil
+	end := stmt.Node().End()
+	if !p.scopeReaches(g.def.stmt, stmt) || !early && !p.scopeReaches(s.def.stmt, stmt) {
+		return false
 	}
-	if r.closer != "" && !p.canName(s, r.stream, stmt.Node().End()) {
-		return nil // the wiring could not name the stream to close it
+	if cancelObj != nil && !p.visibleAt(cancelObj, end) {
+		return false
+	}
+	if r.closer != "" && !p.canName(s, r.stream, end) {
+		return false // the wiring could not name the stream to close it
 	}
 	p.after = c.pastErrCheck(stmt)
-	return p
+	return !pilesUp(p.after, g.def.stmt)
+}
+
+// blockingOpen reports whether the call that opened s waits for the
+// peer: a connect-go v1 server stream's opening (CallServerStream, and
+// the generated methods and helpers that return its result) sends the
+// request and waits for the response headers (SPEC section 2).
+func blockingOpen(s *streamRef) bool {
+	return s.open != nil && s.def != nil && isNamed(s.def.obj.Type(), connectV1Path, "ServerStreamForClient")
 }
 
 func (c *checker) newFixPlan(at inspector.Cursor) *fixPlan {

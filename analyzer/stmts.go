@@ -84,3 +84,30 @@ func laterStmt(a, b inspector.Cursor) inspector.Cursor {
 	}
 	return a
 }
+
+// enclosingLoop returns the innermost for or range statement around cur
+// inside the function that holds cur, or an invalid cursor: a statement
+// there runs once per iteration.
+func enclosingLoop(cur inspector.Cursor) inspector.Cursor {
+	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		switch p.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			if p != cur {
+				return p
+			}
+		default:
+			return inspector.Cursor{}
+		}
+	}
+	return inspector.Cursor{}
+}
+
+// pilesUp reports whether a context.AfterFunc at cur would register once
+// per iteration of a loop that the group's creation is not in: each
+// registration lives until the group's context is done (SPEC section 5,
+// "No pile-up in loops"). A group made per iteration is done per
+// iteration, and its registrations with it.
+func pilesUp(cur, creation inspector.Cursor) bool {
+	loop := enclosingLoop(cur)
+	return loop.Valid() && !loop.Contains(creation)
+}

@@ -52,12 +52,23 @@ func TestFixRealModules(t *testing.T) {
 	for _, d := range lintJSON(t, bin, dir) {
 		after = append(after, d.key())
 	}
+	unfixable = slices.DeleteFunc(unfixable, func(k string) bool { return slices.Contains(resolvedByAnotherFix, k) })
 	slices.Sort(after)
 	slices.Sort(unfixable)
 	if !slices.Equal(after, unfixable) {
 		t.Errorf("second run after -fix:\n got %d diagnostics: %q\nwant the %d without a fix: %q", len(after), after, len(unfixable), unfixable)
 	}
 	t.Logf("%d diagnostics fixed, %d reported without a fix", len(fixable), len(unfixable))
+}
+
+// resolvedByAnotherFix are the diagnostics without a fix of their own
+// that another diagnostic's fix resolves. In fixshared.go's overChannel,
+// the reader task gets the stream over a channel, so its context is not
+// visible there; the opener's fix cancels that stream from the group's
+// function (SPEC section 5, "Never cancel a stream that other tasks still
+// use"), which is a cancellation path for the reader's stream too.
+var resolvedByAnotherFix = []string{
+	"fixshared.go: stream.Recv can block forever in an errgroup task: the stream's context is not visible here and is not cancelled when gctx is; the stream's opener must cancel it when gctx is done",
 }
 
 // A jsonDiag is one diagnostic of the -json output.
