@@ -53,7 +53,10 @@ func (c *checker) planAddClose(r *remedy) *fixPlan {
 	}
 	s, g := r.use.stream, r.group
 	stmt := statementOf(s.def.stmt)
-	if g.gctx == nil || !stmt.Valid() || !inStatementList(stmt) || pilesUp(stmt, g.def.stmt) {
+	if g.gctx == nil || !stmt.Valid() || !inStatementList(stmt) {
+		return nil
+	}
+	if pilesUp(stmt, g.def.stmt) {
 		return nil // a close registered per loop iteration would pile up
 	}
 	p := c.newFixPlan(stmt)
