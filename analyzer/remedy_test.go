@@ -143,3 +143,25 @@ func insertedText(edits []analysis.TextEdit) string {
 	}
 	return b.String()
 }
+
+// TestSameRemedyCanFail checks that the comparison of a message with its
+// fix rejects a fix that differs from what the message says, for each
+// form of message.
+func TestSameRemedyCanFail(t *testing.T) {
+	ins := func(text string) analysis.TextEdit { return analysis.TextEdit{Pos: 10, End: 10, NewText: []byte(text)} }
+	rep := func(text string) analysis.TextEdit { return analysis.TextEdit{Pos: 10, End: 13, NewText: []byte(text)} }
+	for _, tc := range []struct {
+		message string
+		edits   []analysis.TextEdit
+	}{
+		{"x; cancel it with context.AfterFunc(gctx, cancel)", []analysis.TextEdit{ins("context.AfterFunc(gctx, stop)")}},
+		{"x; derive ctx with context.WithCancel and cancel it with context.AfterFunc(gctx, cancel)", []analysis.TextEdit{ins("context.AfterFunc(gctx, rpcCancel)")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{rep("ctx2")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{rep("gctx"), ins("context.AfterFunc(gctx, cancel)")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{ins("gctx")}},
+	} {
+		if err := sameRemedy(tc.message, tc.edits); err == nil {
+			t.Errorf("sameRemedy(%q, %q) = nil, want an error", tc.message, insertedText(tc.edits))
+		}
+	}
+}

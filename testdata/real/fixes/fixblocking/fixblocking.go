@@ -10,6 +10,7 @@ import (
 	"errors"
 
 	"connectrpc.com/connect"
+	"example.com/real/gen/chatv1"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -84,6 +85,25 @@ func inTask(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 		return stream.Err()
 	})
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// generated: a generated server-streaming method blocks the same way;
+// the derived pair comes after the group, so the wiring joins it, before
+// the call.
+func generated(ctx context.Context, client chatv1.ChatServiceClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	// Watch waits for the response headers.
+	stream, err := client.Watch(context.WithoutCancel(ctx), connect.NewRequest(&chatv1.Msg{}))
+	if err != nil {
+		return err
+	}
+	g.Go(func() error {
+		for stream.Receive() { // want `the stream's context context\.WithoutCancel\(ctx\) is not cancelled when gctx is; derive context\.WithoutCancel\(ctx\) with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		}
+		return stream.Err()
+	})
 	return g.Wait()
 }
 
