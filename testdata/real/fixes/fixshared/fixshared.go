@@ -93,6 +93,29 @@ func ownTask(ctx context.Context, client chatgrpc.ChatClient) error {
 	return g.Wait()
 }
 
+// twoHandOffs: two streams opened in tasks and read by others; both
+// pairs go before the group, and the two fixes apply together.
+func twoHandOffs(ctx context.Context, client chatgrpc.ChatClient, c *connect.Client[Msg, Msg]) error {
+	var up chatgrpc.Chat_LegacyClient
+	var bidi *connect.BidiStreamForClient[Msg, Msg]
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		var err error
+		up, err = client.Legacy(ctx)
+		if err != nil {
+			return err
+		}
+		return up.Send(&chatgrpc.Msg{}) // want `up\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+	})
+	g.Go(func() error {
+		bidi = c.CallBidiStream(ctx)
+		return bidi.Send(&Msg{}) // want `bidi\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = bidi\.CloseResponse\(\) \}\)`
+	})
+	g.Go(func() error { <-gctx.Done(); _, err := up.Recv(); return err })
+	g.Go(func() error { _, err := bidi.Receive(); return err })
+	return g.Wait()
+}
+
 // handOffFixed: the clean twin of handOff, as the fix leaves it.
 func handOffFixed(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	var stream *connect.BidiStreamForClient[Msg, Msg]
