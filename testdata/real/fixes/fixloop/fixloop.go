@@ -11,6 +11,7 @@ import (
 
 	"connectrpc.com/connect"
 	"example.com/real/gen/chatgrpc"
+	"example.com/real/gen/chatv2"
 
 	"golang.org/x/sync/errgroup"
 )
@@ -32,6 +33,25 @@ func reconnect(ctx context.Context, client chatgrpc.ChatClient, out chan<- *chat
 					break
 				}
 				out <- m
+			}
+		}
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// reconnectV2: a connect-go v2 server stream, which the cancel alone
+// frees (SPEC section 1): opened under the group, with no close.
+func reconnectV2(ctx context.Context, client *chatv2.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		for {
+			stream, err := client.Watch(ctx, &chatv2.Msg{})
+			if err != nil {
+				return err
+			}
+			if _, err := stream.Receive(); err != nil { // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx`
+				continue
 			}
 		}
 	})
