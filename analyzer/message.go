@@ -100,7 +100,14 @@ func (r *remedy) message() string {
 			break
 		}
 		r.notCancelled(&b, "it is opened once per loop iteration, so open it under the group's context: ")
-		fmt.Fprintf(&b, "pass %s in place of %s", r.gctx, types.ExprString(r.swap))
+		swapped := r.ctx
+		if r.swap != nil {
+			swapped = types.ExprString(r.swap)
+			if !g.zero() && r.swap.Pos() < g.def.stmt.Node().End() {
+				b.WriteString("create the group before the stream and ") // no fix: the group comes after
+			}
+		}
+		fmt.Fprintf(&b, "pass %s in place of %s", r.gctx, swapped)
 	}
 	return b.String()
 }

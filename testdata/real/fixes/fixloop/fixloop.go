@@ -130,6 +130,24 @@ func cancelOutside(ctx context.Context, client chatgrpc.ChatClient) error {
 	return g.Wait()
 }
 
+// groupAfterOpen: the group is made per iteration after the stream is
+// opened, so the group's context does not exist at the opening: reported
+// without a fix (a pair without its defer would leak on early returns).
+func groupAfterOpen(ctx context.Context, client chatgrpc.ChatClient) error {
+	for {
+		stream, err := client.Legacy(ctx)
+		if err != nil {
+			return err
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.Go(func() error { _, err := stream.Recv(); return err }) // want `it is opened once per loop iteration, so open it under the group's context: create the group before the stream and pass gctx in place of ctx`
+		g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+		if err := g.Wait(); err != nil {
+			return err
+		}
+	}
+}
+
 // bidiInLoop: a connect-go bidi stream also needs the close, and a close
 // registered per iteration would pile up: reported without a fix.
 func bidiInLoop(ctx context.Context, c *connect.Client[Msg, Msg]) error {
