@@ -52,7 +52,14 @@
 // rather than registering a second one), names a discarded group
 // context, turns a zero-value group into errgroup.WithContext when that is
 // safe, starts a watcher goroutine in files before Go 1.21, and closes a
-// connect-go v2 stream whose context is not visible.
+// connect-go v2 stream whose context is not visible. It never cancels a
+// stream that other tasks still use: for a stream opened in one task and
+// used beyond it, the pair goes in the function that calls Wait. It
+// wires before a connect-go v1 server-stream open, which waits for the
+// response headers. A stream opened once per loop iteration is opened
+// under the group's context instead of getting a defer and a
+// registration per iteration; a connect-go bidi stream in a loop gets no
+// fix.
 //
 // On the server side, a handler whose errgroup task receives from the
 // handler's stream while the handler waits in g.Wait() is reported too:

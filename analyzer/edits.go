@@ -37,8 +37,15 @@ func (c *checker) edits(r *remedy) []analysis.TextEdit {
 	} else if gc.create.Valid() {
 		out = append(out, replace(gc.create.Node(), gc.text))
 	}
-	out = append(out, p.insertAfter(p.after, r.wiring(names{ctxPkg: p.ctxPkg, cancel: p.cancel, gctx: p.gctx.name})))
-	return out
+	if p.swap != nil {
+		return append(out, replace(p.swap, p.gctx.name))
+	}
+	wiring := r.wiring(names{ctxPkg: p.ctxPkg, cancel: p.cancel, gctx: p.gctx.name})
+	if p.before.Valid() {
+		// After the pair, which the edit above inserts at the same point.
+		return append(out, p.insertBefore(p.before, wiring))
+	}
+	return append(out, p.insertAfter(p.after, wiring))
 }
 
 // closeAtSite adds the close to the func that already cancels the stream

@@ -84,18 +84,7 @@ func (r *remedy) message() string {
 			fmt.Fprintf(&b, "also close the stream when %s is done: %s", r.gctx, r.wiringWords())
 		}
 	case wireCancel:
-		if g.zero() {
-			fmt.Fprintf(&b, "group %s has no context to cancel the stream's context%s; create %s with errgroup.WithContext and ", g.name(), r.ctxApposition(), g.name())
-		} else {
-			if r.ctx == g.ctxName() {
-				fmt.Fprintf(&b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; ", r.ctx, r.ctx)
-			} else {
-				fmt.Fprintf(&b, "the stream's context%s is not cancelled when %s is; ", r.ctxApposition(), g.ctxName())
-			}
-			if r.nameGctx {
-				b.WriteString("name the group's context and ")
-			}
-		}
+		r.notCancelled(&b, "")
 		if r.derive {
 			fmt.Fprintf(&b, "derive %s with context.WithCancel and ", r.ctxWords("the stream's context"))
 		}
@@ -104,8 +93,42 @@ func (r *remedy) message() string {
 		} else {
 			fmt.Fprintf(&b, "cancel it with %s", r.wiringWords())
 		}
+	case openUnderGroup:
+		if r.closer != "" {
+			r.notCancelled(&b, "")
+			fmt.Fprintf(&b, "it is opened once per loop iteration and a connect-go bidi stream must also be closed, which per iteration would pile up registrations: open it under %s and close it from a context.AfterFunc whose stop func each iteration calls", r.gctx)
+			break
+		}
+		r.notCancelled(&b, "it is opened once per loop iteration, so open it under the group's context: ")
+		swapped := r.ctx
+		if r.swap != nil {
+			swapped = types.ExprString(r.swap)
+			if !g.zero() && r.swap.Pos() < g.def.stmt.Node().End() {
+				b.WriteString("create the group before the stream and ") // no fix: the group comes after
+			}
+		}
+		fmt.Fprintf(&b, "pass %s in place of %s", r.gctx, swapped)
 	}
 	return b.String()
+}
+
+// notCancelled says that the stream's context is not cancelled with the
+// group's, then why, and asks for the group's context to be created or
+// named when the fix does that.
+func (r *remedy) notCancelled(b *strings.Builder, why string) {
+	g := r.group
+	if g.zero() {
+		fmt.Fprintf(b, "group %s has no context to cancel the stream's context%s; %screate %s with errgroup.WithContext and ", g.name(), r.ctxApposition(), why, g.name())
+		return
+	}
+	if r.ctx == g.ctxName() {
+		fmt.Fprintf(b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; %s", r.ctx, r.ctx, why)
+	} else {
+		fmt.Fprintf(b, "the stream's context%s is not cancelled when %s is; %s", r.ctxApposition(), g.ctxName(), why)
+	}
+	if r.nameGctx {
+		b.WriteString("name the group's context and ")
+	}
 }
 
 // wiringWords says how to run the remedy's calls once the group's context

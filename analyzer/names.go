@@ -67,8 +67,14 @@ func (p *fixPlan) visibleAt(obj types.Object, pos token.Pos) bool {
 // scopeReaches reports whether what is declared by the statement at from
 // is in scope at the end of the statement at to.
 func (p *fixPlan) scopeReaches(from, to inspector.Cursor) bool {
+	return p.scopeReachesPos(from, to.Node().End())
+}
+
+// scopeReachesPos is scopeReaches for a position: whether what the
+// statement at from declares is in scope at pos.
+func (p *fixPlan) scopeReachesPos(from inspector.Cursor, pos token.Pos) bool {
 	a := p.scopeAt(from.Node().Pos())
-	for s := p.scopeAt(to.Node().End()); s != nil; s = s.Parent() {
+	for s := p.scopeAt(pos); s != nil; s = s.Parent() {
 		if s == a {
 			return true
 		}

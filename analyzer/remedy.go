@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"fmt"
+	"go/ast"
 	"go/token"
 	"go/types"
 	"go/version"
@@ -26,6 +27,11 @@ type remedy struct {
 	closer    string // the method that also frees a pending receive, or ""
 	stream    string // how the wiring names the stream
 	watcher   bool   // before Go 1.21: a goroutine instead of context.AfterFunc
+	loop      bool   // the stream is opened once per iteration of a loop
+	// swap is the context expression that the group's context replaces
+	// (shape openUnderGroup): the opening call's, or the parent of the
+	// per-iteration context that has the cancel func.
+	swap ast.Expr
 	// site is the func, run once the group's context is done, that
 	// cancels the stream and that the close joins (shape addClose); nil
 	// when the close is wired on its own.
@@ -55,6 +61,11 @@ const (
 	// once the server has answered (SPEC section 1). Add the close to
 	// the func that cancels, or wire it on its own.
 	addClose
+	// openUnderGroup: the stream is opened once per loop iteration, where
+	// a defer or a registration per iteration would pile up: open it
+	// under the group's context instead (SPEC section 5, "No pile-up in
+	// loops").
+	openUnderGroup
 )
 
 // Placeholder names the remedy uses when it introduces a name and no fix
@@ -103,6 +114,9 @@ func (c *checker) remedyFor(u *use, g *group, reach reach) *remedy {
 			r.cancel, r.cause = cs[0].cancel.Name(), cs[0].cause
 		} else {
 			r.cancel, r.derive = placeholderCancel, true
+		}
+		if loop := c.iterationLoop(s, g); loop.Valid() {
+			r.perIteration(loop)
 		}
 	}
 	r.fix = c.planFix(r)

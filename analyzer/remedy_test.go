@@ -49,6 +49,7 @@ var (
 	watcherWords   = regexp.MustCompile(`with a goroutine that waits on (\w+)\.Done\(\) and calls (.*)$`)
 	deriveWords    = regexp.MustCompile(`derive (.+?) with context\.WithCancel`)
 	createWords    = regexp.MustCompile(`create (\w+) with errgroup\.WithContext`)
+	swapWords      = regexp.MustCompile(`pass (\w+) in place of (.+)$`)
 	introduced     = regexp.MustCompile(`\b(rpcCancel\d*|gctx\d*)\b`)
 	ctxImport      = regexp.MustCompile(`(\w+)\.AfterFunc\(|<-\w+\.Done\(\)`)
 )
@@ -58,7 +59,11 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 	inserted := insertedText(edits)
 	// The wiring statement, as the message writes it.
 	var want string
-	if m := watcherWords.FindStringSubmatch(message); m != nil {
+	if m := swapWords.FindStringSubmatch(message); m != nil {
+		if err := sameSwap(m[1], message, edits); err != nil {
+			return err
+		}
+	} else if m := watcherWords.FindStringSubmatch(message); m != nil {
 		body := m[2] + "()"
 		if inner, ok := strings.CutPrefix(m[2], "func() { "); ok {
 			body = strings.TrimSuffix(inner, " }")
@@ -74,7 +79,7 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 	got := normalize(inserted, message)
 	// A fix that completes an existing context.AfterFunc inserts only the
 	// func it now runs, which the message's statement holds.
-	if !strings.Contains(got, normalize(want, message)) && !(len(edits) == 1 && strings.Contains(want, strings.TrimSpace(got))) {
+	if want != "" && !strings.Contains(got, normalize(want, message)) && !(len(edits) == 1 && strings.Contains(want, strings.TrimSpace(got))) {
 		return fmt.Errorf("the fix does not insert the wiring the message names: %s", want)
 	}
 	if m := deriveWords.FindStringSubmatch(message); m != nil {
@@ -93,6 +98,25 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 		}
 	} else if strings.Contains(got, ".WithContext(") {
 		return fmt.Errorf("the fix creates a group the message does not mention")
+	}
+	return nil
+}
+
+// sameSwap checks a fix that opens the stream under the group's context:
+// one edit writes the group's context, gctx, in place of another context
+// expression, and the fix registers nothing.
+func sameSwap(gctx, message string, edits []analysis.TextEdit) error {
+	swapped := false
+	for _, e := range edits {
+		if e.End > e.Pos && normalize(string(e.NewText), message) == gctx {
+			swapped = true
+		}
+	}
+	if !swapped {
+		return fmt.Errorf("the fix does not put %s in place of a context", gctx)
+	}
+	if strings.Contains(insertedText(edits), "AfterFunc") || strings.Contains(insertedText(edits), "Done()") {
+		return fmt.Errorf("the fix registers a func the message does not mention")
 	}
 	return nil
 }
@@ -121,4 +145,26 @@ func insertedText(edits []analysis.TextEdit) string {
 		b.WriteString("\n" + string(e.NewText))
 	}
 	return b.String()
+}
+
+// TestSameRemedyCanFail checks that the comparison of a message with its
+// fix rejects a fix that differs from what the message says, for each
+// form of message.
+func TestSameRemedyCanFail(t *testing.T) {
+	ins := func(text string) analysis.TextEdit { return analysis.TextEdit{Pos: 10, End: 10, NewText: []byte(text)} }
+	rep := func(text string) analysis.TextEdit { return analysis.TextEdit{Pos: 10, End: 13, NewText: []byte(text)} }
+	for _, tc := range []struct {
+		message string
+		edits   []analysis.TextEdit
+	}{
+		{"x; cancel it with context.AfterFunc(gctx, cancel)", []analysis.TextEdit{ins("context.AfterFunc(gctx, stop)")}},
+		{"x; derive ctx with context.WithCancel and cancel it with context.AfterFunc(gctx, cancel)", []analysis.TextEdit{ins("context.AfterFunc(gctx, rpcCancel)")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{rep("ctx2")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{rep("gctx"), ins("context.AfterFunc(gctx, cancel)")}},
+		{"x; it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx", []analysis.TextEdit{ins("gctx")}},
+	} {
+		if err := sameRemedy(tc.message, tc.edits); err == nil {
+			t.Errorf("sameRemedy(%q, %q) = nil, want an error", tc.message, insertedText(tc.edits))
+		}
+	}
 }

@@ -52,6 +52,7 @@ func TestFixRealModules(t *testing.T) {
 	for _, d := range lintJSON(t, bin, dir) {
 		after = append(after, d.key())
 	}
+	unfixable = slices.DeleteFunc(unfixable, func(k string) bool { return slices.Contains(resolvedByAnotherFix, k) })
 	slices.Sort(after)
 	slices.Sort(unfixable)
 	if !slices.Equal(after, unfixable) {
@@ -59,6 +60,12 @@ func TestFixRealModules(t *testing.T) {
 	}
 	t.Logf("%d diagnostics fixed, %d reported without a fix", len(fixable), len(unfixable))
 }
+
+// resolvedByAnotherFix are the diagnostics without a fix of their own
+// that another diagnostic's fix resolves. None today: a reader task that
+// gets the stream over a channel (fixshared.go's overChannel) is traced
+// to the opener's stream, so the two share one diagnostic and one fix.
+var resolvedByAnotherFix []string
 
 // A jsonDiag is one diagnostic of the -json output.
 type jsonDiag struct {
