@@ -8,7 +8,7 @@
 // the failure at once. bidictxlint reports nothing (SPEC section 2,
 // Tasks). The deferred cancel is all that ends the goroutine still
 // blocked in Receive once Run has returned; against a peer that has
-// answered, it does not (TestGoroutineInTaskAnswered).
+// answered, it does not (TestGoroutineInTask).
 package goroutineintask
 
 import (
