@@ -16,16 +16,17 @@ import (
 // shape 5: the receive runs in a goroutine the task starts, and the task
 // returns on the group's context) with the caller's context left alive, so
 // that only the client's own deferred cancel can free the goroutine once
-// Run has returned. What the shape promises holds on both libraries and
+// Run has returned. What the shape promises holds on every library and
 // against every peer: Wait returns the failing task's error at once.
 //
 // grpc-go: the deferred cancel then frees the goroutine blocked in Recv,
-// and the server sees the RPC end. connect-go v1: against a silent peer
-// too; but once the response headers are in and while the request side is
-// open, cancelling frees no pending Receive (TestFacts), so the goroutine
-// stays blocked and the server keeps the stream after Run has returned,
-// even once the caller's context is cancelled too, until the peer ends the
-// stream: a leak that the shape's claim (Wait returns) does not cover.
+// and the server sees the RPC end. connect-go v1 and v2: against a silent
+// peer too; but once the response headers are in and while the request
+// side is open, cancelling frees no pending Receive (TestFacts), so the
+// goroutine stays blocked and the server keeps the stream after Run has
+// returned, even once the caller's context is cancelled too, until the
+// peer ends the stream: a leak that the shape's claim (Wait returns) does
+// not cover.
 func TestGoroutineInTask(t *testing.T) {
 	for _, tc := range []struct {
 		name, peer string
@@ -38,6 +39,9 @@ func TestGoroutineInTask(t *testing.T) {
 		{"connectv1/goroutineintask", "silent", peer.Options{}, false},
 		{"connectv1/goroutineintask", "echo", peer.Options{Echo: true}, true},
 		{"connectv1/goroutineintask", "greeting", peer.Options{SendFirst: true}, true},
+		{"connectv2/goroutineintask", "silent", peer.Options{}, false},
+		{"connectv2/goroutineintask", "echo", peer.Options{Echo: true}, true},
+		{"connectv2/goroutineintask", "greeting", peer.Options{SendFirst: true}, true},
 	} {
 		c, ok := scenario.Lookup(tc.name)
 		if !ok {

@@ -47,8 +47,11 @@ import (
 	v2afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel/fixed"
 	v2cancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc"
 	v2cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc/fixed"
+	v2deferintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/deferintask"
+	v2deferintaskfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/deferintask/fixed"
 	v2discarded "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded"
 	v2discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded/fixed"
+	v2goroutineintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/goroutineintask"
 	v2groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx"
 	v2groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx/fixed"
 	v2handoff "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/handoff"
@@ -205,6 +208,7 @@ var Cases = []Case{
 	// receive task itself runs only once that task returns, which it cannot
 	// while blocked; the fix calls it once the group's context is done.
 	{"connectv1/deferintask", peer.ConnectV1, silent, v1Chat(v1deferintask.Run), v1Chat(v1deferintaskfixed.Run)},
+	{"connectv2/deferintask", peer.ConnectV2, silent, v2(v2deferintask.Run), v2(v2deferintaskfixed.Run)},
 	{"grpcgo/deferintask", peer.GRPC, silent, grpc(grpcdeferintask.Run), grpc(grpcdeferintaskfixed.Run)},
 }
 
@@ -220,6 +224,7 @@ var Clean = []Case{
 	// cancel frees the goroutine once Run has returned.
 	{Name: "grpcgo/goroutineintask", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgoroutineintask.Run)},
 	{Name: "connectv1/goroutineintask", Lib: peer.ConnectV1, Peer: silent, Original: v1Chat(v1goroutineintask.Run)},
+	{Name: "connectv2/goroutineintask", Lib: peer.ConnectV2, Peer: silent, Original: v2(v2goroutineintask.Run)},
 }
 
 // Bidi reports whether the case's stream is a bidi stream (the only kind
