@@ -221,7 +221,8 @@ var Clean = []Case{
 	{Name: "grpcgo/groupctx", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgroupctx.Run)},
 	// Issue 14, shape 5: the receive runs in a goroutine the task starts,
 	// and the task returns on the group's context; the function's deferred
-	// cancel frees the goroutine once Run has returned.
+	// cancel frees the goroutine once Run has returned (on connect-go only
+	// while the peer has not answered: TestGoroutineInTask).
 	{Name: "grpcgo/goroutineintask", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgoroutineintask.Run)},
 	{Name: "connectv1/goroutineintask", Lib: peer.ConnectV1, Peer: silent, Original: v1Chat(v1goroutineintask.Run)},
 	{Name: "connectv2/goroutineintask", Lib: peer.ConnectV2, Peer: silent, Original: v2(v2goroutineintask.Run)},
