@@ -34,3 +34,16 @@ func TestCleanClients(t *testing.T) {
 		})
 	}
 }
+
+// TestCleanClientsSucceed runs the clean clients in the run in which
+// nothing fails: each returns no error, having received every message the
+// peer sent, with nothing left behind (as TestSuccessPath does for the
+// originals of scenario.Cases).
+func TestCleanClientsSucceed(t *testing.T) {
+	for _, c := range scenario.Clean {
+		t.Run(c.Name, func(t *testing.T) {
+			t.Parallel()
+			originalDelivery(t, c)
+		})
+	}
+}

@@ -33,11 +33,19 @@
 //	             shape usually called correct (the fix closes the stream
 //	             once gctx is done); grpcgo/groupctx is its clean twin,
 //	             with no fixed subpackage (scenario.Clean)
+//	deferintask  the receive task defers the cancel of the stream's
+//	             context, which runs only once that task returns (issue
+//	             14, shape 6; the fix also calls it once gctx is done)
+//	goroutineintask  the receive task starts a goroutine that receives
+//	             and returns itself on gctx.Done(); the function defers
+//	             the cancel of the stream's context (issue 14, shape 5):
+//	             correct as written, no fixed subpackage (scenario.Clean)
 //
-// The clients of the last five treat io.EOF, from next or from the
-// stream, as the clean end; the others pass it up as is. In the run in
-// which nothing fails (scenario.Succeed), every fixed client must deliver
-// what its original delivers.
+// The handoff, serveropen, reconnect, shards, ctor, deferintask and
+// goroutineintask clients treat io.EOF, from next or from the stream, as
+// the clean end; the others pass it up as is. In the run in which nothing
+// fails (scenario.Succeed), every fixed client must deliver what its
+// original delivers.
 //
 // The directories are self-contained so that a tool can be run on them and
 // they can be copied.

@@ -22,8 +22,11 @@ import (
 	cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/cancelfunc/fixed"
 	v1ctor "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/ctor"
 	v1ctorfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/ctor/fixed"
+	v1deferintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/deferintask"
+	v1deferintaskfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/deferintask/fixed"
 	"github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded"
 	discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/discarded/fixed"
+	v1goroutineintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/goroutineintask"
 	v1groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx"
 	v1groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/groupctx/fixed"
 	v1handoff "github.com/bidictxlint/bidictxlint/e2e/clients/connectv1/handoff"
@@ -44,8 +47,11 @@ import (
 	v2afterfunccancelfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/afterfunccancel/fixed"
 	v2cancelfunc "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc"
 	v2cancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/cancelfunc/fixed"
+	v2deferintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/deferintask"
+	v2deferintaskfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/deferintask/fixed"
 	v2discarded "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded"
 	v2discardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/discarded/fixed"
+	v2goroutineintask "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/goroutineintask"
 	v2groupctx "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx"
 	v2groupctxfixed "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/groupctx/fixed"
 	v2handoff "github.com/bidictxlint/bidictxlint/e2e/clients/connectv2/handoff"
@@ -64,8 +70,11 @@ import (
 	grpccancelfuncfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/cancelfunc/fixed"
 	grpcctor "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/ctor"
 	grpcctorfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/ctor/fixed"
+	grpcdeferintask "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/deferintask"
+	grpcdeferintaskfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/deferintask/fixed"
 	grpcdiscarded "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded"
 	grpcdiscardedfixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/discarded/fixed"
+	grpcgoroutineintask "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/goroutineintask"
 	grpcgroupctx "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/groupctx"
 	grpchandoff "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/handoff"
 	grpchandofffixed "github.com/bidictxlint/bidictxlint/e2e/clients/grpcgo/handoff/fixed"
@@ -194,6 +203,13 @@ var Cases = []Case{
 	{"connectv1/groupctx", peer.ConnectV1, echo, v1Chat(v1groupctx.Run), v1Chat(v1groupctxfixed.Run)},
 	{"connectv2/afterfunccancel", peer.ConnectV2, echo, v2(v2afterfunccancel.Run), v2(v2afterfunccancelfixed.Run)},
 	{"connectv2/groupctx", peer.ConnectV2, echo, v2(v2groupctx.Run), v2(v2groupctxfixed.Run)},
+
+	// Issue 14, shape 6: the cancel of the stream's context deferred in the
+	// receive task itself runs only once that task returns, which it cannot
+	// while blocked; the fix calls it once the group's context is done.
+	{"connectv1/deferintask", peer.ConnectV1, silent, v1Chat(v1deferintask.Run), v1Chat(v1deferintaskfixed.Run)},
+	{"connectv2/deferintask", peer.ConnectV2, silent, v2(v2deferintask.Run), v2(v2deferintaskfixed.Run)},
+	{"grpcgo/deferintask", peer.GRPC, silent, grpc(grpcdeferintask.Run), grpc(grpcdeferintaskfixed.Run)},
 }
 
 // Clean lists client packages that are correct as written, with no fixed
@@ -203,6 +219,13 @@ var Clean = []Case{
 	// The grpc-go twin of connectv1/groupctx: grpc-go's transport frees a
 	// pending Recv when the stream's context is cancelled.
 	{Name: "grpcgo/groupctx", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgroupctx.Run)},
+	// Issue 14, shape 5: the receive runs in a goroutine the task starts,
+	// and the task returns on the group's context; the function's deferred
+	// cancel frees the goroutine once Run has returned (on connect-go only
+	// while the peer has not answered: TestGoroutineInTask).
+	{Name: "grpcgo/goroutineintask", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgoroutineintask.Run)},
+	{Name: "connectv1/goroutineintask", Lib: peer.ConnectV1, Peer: silent, Original: v1Chat(v1goroutineintask.Run)},
+	{Name: "connectv2/goroutineintask", Lib: peer.ConnectV2, Peer: silent, Original: v2(v2goroutineintask.Run)},
 }
 
 // Bidi reports whether the case's stream is a bidi stream (the only kind
