@@ -153,11 +153,21 @@ func (c *checker) placeWiring(p *fixPlan, r *remedy, cancelDef inspector.Cursor,
 }
 
 // blockingOpen reports whether the call that opened s waits for the
-// peer: a connect-go v1 server stream's opening (CallServerStream, and
-// the generated methods and helpers that return its result) sends the
-// request and waits for the response headers (SPEC section 2).
+// peer: a connect-go server stream's opening (v1 and v2 CallServerStream,
+// and the generated methods and helpers that return its result) sends the
+// request and waits for the response headers (SPEC section 2; the
+// opening rows of e2e/facts_test.go). grpc-go's returns at once.
 func blockingOpen(s *streamRef) bool {
-	return s.open != nil && s.typ != nil && isNamed(s.typ, connectV1Path, "ServerStreamForClient")
+	if s.open == nil || s.typ == nil || s.kind.server {
+		return false
+	}
+	switch s.kind.lib {
+	case connectV1:
+		return isNamed(s.typ, connectV1Path, "ServerStreamForClient")
+	case connectV2:
+		return !s.bidi && hasMethod(s.typ, "Receive") && !hasMethod(s.typ, "CloseAndReceive")
+	}
+	return false
 }
 
 func (c *checker) newFixPlan(at inspector.Cursor) *fixPlan {

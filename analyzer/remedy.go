@@ -109,7 +109,12 @@ func (c *checker) remedyFor(u *use, g *group, reach reach) *remedy {
 	default:
 		r.shape = wireCancel
 		r.ctx, r.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
-		r.closer = responseCloser(s)
+		if !blockingOpen(s) {
+			// A server stream whose opening blocks is freed by the cancel,
+			// opening and receive alike (e2e facts); the cancel is wired
+			// before the opening, where the stream has no name yet.
+			r.closer = responseCloser(s)
+		}
 		if cs := cancelFuncs(s.ctx); len(cs) > 0 {
 			r.cancel, r.cause = cs[0].cancel.Name(), cs[0].cause
 		} else {

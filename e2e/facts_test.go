@@ -117,8 +117,8 @@ const (
 	factHangBound = time.Second
 	// deadlineAfter is the deadline of actDeadline rows, counted from the
 	// opening; the call must be waiting before it expires.
-	deadlineAfter     = 2 * time.Second
-	deadlineAfterSend = 3 * time.Second
+	deadlineAfter     = 4 * time.Second
+	deadlineAfterSend = 6 * time.Second
 	// quiet is how long the server must read nothing, while a Send
 	// waits, for the Send to count as blocked by flow control.
 	quiet = 300 * time.Millisecond
