@@ -14,6 +14,11 @@ const Name = "bidictxlint"
 // URL is the README section that explains the bug.
 const URL = "https://github.com/bidictxlint/bidictxlint#the-bug"
 
+// ProofURL is the README section with the runtime proof that cancelling
+// does not free a connect-go bidi stream once the server has answered:
+// the URL of the diagnostics that ask for the close as well.
+const ProofURL = "https://github.com/bidictxlint/bidictxlint#proof"
+
 const doc = `report RPC streams in errgroup tasks that the group cannot cancel
 
 A client RPC stream (connect-go, grpc-go) is bound to the context it was

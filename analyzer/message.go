@@ -27,6 +27,9 @@ func (c *checker) report(u *use, g *group, reach reach) {
 		})
 	}
 	d.Related = append(d.Related, groupCreated(g))
+	if r.shape == addClose {
+		d.URL = ProofURL
+	}
 	if r.fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{{Message: FixMessage, TextEdits: c.edits(r)}}
 	}
