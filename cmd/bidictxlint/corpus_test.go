@@ -116,6 +116,16 @@ func checkNoCrash(t *testing.T, what, out string) {
 // writable temporary directory and downloads its dependencies.
 func copyModule(t *testing.T, m string) string {
 	t.Helper()
+	dir := copyModuleFiles(t, m)
+	downloadModules(t, dir)
+	return dir
+}
+
+// copyModuleFiles copies module m (path@version) from the module cache
+// into a writable temporary directory; the go command fetches what the
+// packages loaded there import.
+func copyModuleFiles(t *testing.T, m string) string {
+	t.Helper()
 	dl := exec.Command("go", "mod", "download", "-json", m)
 	dl.Dir = t.TempDir() // outside any module
 	out, err := dl.Output()
@@ -142,7 +152,6 @@ func copyModule(t *testing.T, m string) string {
 		}
 		return nil
 	})
-	downloadModules(t, dir)
 	return dir
 }
 
