@@ -38,7 +38,11 @@ func (c *checker) edits(r *remedy) []analysis.TextEdit {
 		out = append(out, replace(gc.create.Node(), gc.text))
 	}
 	if p.swap != nil {
-		return append(out, replace(p.swap, p.gctx.name))
+		out = append(out, replace(p.swap, p.gctx.name))
+		if r.closer != "" {
+			out = append(out, p.insertAfter(p.after, r.closeEach(p.ctxPkg, p.gctx.name)))
+		}
+		return out
 	}
 	wiring := r.wiring(names{ctxPkg: p.ctxPkg, cancel: p.cancel, gctx: p.gctx.name})
 	if p.before.Valid() {

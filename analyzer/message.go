@@ -97,6 +97,11 @@ func (r *remedy) message() string {
 			fmt.Fprintf(&b, "cancel it with %s", r.wiringWords())
 		}
 	case openUnderGroup:
+		if r.closer != "" && r.fix != nil {
+			r.notCancelled(&b, "it is opened once per loop iteration, so open it under the group's context: ")
+			fmt.Fprintf(&b, "pass %s in place of %s, and close it when %s is done: %s", r.gctx, types.ExprString(r.swap), r.gctx, r.closeEach("context", r.gctx))
+			break
+		}
 		if r.closer != "" {
 			r.notCancelled(&b, "")
 			fmt.Fprintf(&b, "it is opened once per loop iteration and a connect-go bidi stream must also be closed, which per iteration would pile up registrations: open it under %s and close it from a context.AfterFunc whose stop func each iteration calls", r.gctx)

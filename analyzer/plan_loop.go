@@ -58,12 +58,21 @@ func (r *remedy) perIteration(loop inspector.Cursor) {
 // cancellation. A zero-value group is created on that context.
 func (c *checker) planSwap(r *remedy) *fixPlan {
 	s, g := r.use.stream, r.group
-	if r.closer != "" || r.swap == nil {
-		return nil // a connect-go bidi stream in a loop: no fix
+	if r.swap == nil || r.closer != "" && !c.taskPerIteration(s, g) {
+		return nil // a connect-go bidi stream reopened in a loop: its closes would pile up
 	}
 	p := c.newFixPlan(g.def.stmt)
 	if p == nil {
 		return nil
+	}
+	if r.closer != "" {
+		// One stream and one task per iteration: each stream is closed once
+		// the group's context is done, as each task ends then.
+		stmt := statementOf(s.def.stmt)
+		if !stmt.Valid() || !inStatementList(stmt) || !p.canName(s, r.stream, stmt.Node().End()) || !p.useContextPkg(c, stmt.Node().Pos()) {
+			return nil
+		}
+		p.after = c.pastErrCheck(stmt)
 	}
 	if g.zero() {
 		if r.swap != s.ctxArg {
@@ -96,4 +105,21 @@ func sameValue(a, b *ctxNode) bool {
 		b = b.parent
 	}
 	return a != nil && a == b
+}
+
+// taskPerIteration reports whether the loop that opens s once per
+// iteration is in the group's own function and starts a task of g in
+// each iteration (a stream per shard, each read by its task), so that a
+// close registered per iteration is one per task, not a pile-up.
+func (c *checker) taskPerIteration(s *streamRef, g *group) bool {
+	loop := c.iterationLoop(s, g)
+	if !loop.Valid() || innermostFunc(loop) != innermostFunc(g.def.stmt) || loop.Contains(g.def.stmt) {
+		return false
+	}
+	for _, task := range g.tasks {
+		if task.frame == nil && loop.Contains(task.cur) {
+			return true
+		}
+	}
+	return false
 }

@@ -172,6 +172,12 @@ func (r *remedy) calls(n names) string {
 	return call
 }
 
+// closeEach is the statement that closes a stream opened under the group
+// in each iteration of a loop that starts a task per stream.
+func (r *remedy) closeEach(ctxPkg, gctx string) string {
+	return fmt.Sprintf("%s.AfterFunc(%s, func() { %s })", ctxPkg, gctx, r.closeCall())
+}
+
 // closeCall is the statement that closes the stream.
 func (r *remedy) closeCall() string {
 	return fmt.Sprintf("_ = %s.%s()", r.stream, r.closer)

@@ -52,7 +52,7 @@ var (
 	watcherWords   = regexp.MustCompile(`with a goroutine that waits on (\w+)\.Done\(\) and calls (.*)$`)
 	deriveWords    = regexp.MustCompile(`derive (.+?) with context\.WithCancel`)
 	createWords    = regexp.MustCompile(`create (\w+) with errgroup\.WithContext`)
-	swapWords      = regexp.MustCompile(`pass (\w+) in place of (.+)$`)
+	swapWords      = regexp.MustCompile(`pass (\w+) in place of ([^,]+)(?:, and close it when \w+ is done: (.*))?$`)
 	introduced     = regexp.MustCompile(`\b(rpcCancel\d*|gctx\d*)\b`)
 	ctxImport      = regexp.MustCompile(`(\w+)\.AfterFunc\(|<-\w+\.Done\(\)`)
 )
@@ -63,7 +63,7 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 	// The wiring statement, as the message writes it.
 	var want string
 	if m := swapWords.FindStringSubmatch(message); m != nil {
-		if err := sameSwap(m[1], message, edits); err != nil {
+		if err := sameSwap(m[1], m[3], message, edits); err != nil {
 			return err
 		}
 	} else if m := watcherWords.FindStringSubmatch(message); m != nil {
@@ -107,8 +107,9 @@ func sameRemedy(message string, edits []analysis.TextEdit) error {
 
 // sameSwap checks a fix that opens the stream under the group's context:
 // one edit writes the group's context, gctx, in place of another context
-// expression, and the fix registers nothing.
-func sameSwap(gctx, message string, edits []analysis.TextEdit) error {
+// expression, and the fix registers nothing but the close the message
+// names (closing), if any.
+func sameSwap(gctx, closing, message string, edits []analysis.TextEdit) error {
 	swapped := false
 	for _, e := range edits {
 		if e.End > e.Pos && normalize(string(e.NewText), message) == gctx {
@@ -118,7 +119,14 @@ func sameSwap(gctx, message string, edits []analysis.TextEdit) error {
 	if !swapped {
 		return fmt.Errorf("the fix does not put %s in place of a context", gctx)
 	}
-	if strings.Contains(insertedText(edits), "AfterFunc") || strings.Contains(insertedText(edits), "Done()") {
+	inserted := insertedText(edits)
+	if closing != "" {
+		if !strings.Contains(normalize(inserted, message), closing) {
+			return fmt.Errorf("the fix does not register the close the message names: %s", closing)
+		}
+		inserted = strings.Replace(normalize(inserted, message), closing, "", 1)
+	}
+	if strings.Contains(inserted, "AfterFunc") || strings.Contains(inserted, "Done()") {
 		return fmt.Errorf("the fix registers a func the message does not mention")
 	}
 	return nil

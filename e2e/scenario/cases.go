@@ -123,7 +123,6 @@ type Case struct {
 // are.
 var NoToolFix = map[string]string{
 	"connectv1/reconnect": "a connect-go bidi stream opened once per iteration of a loop in a task: closing each one from the group's context would register once per iteration",
-	"connectv1/shards":    "a connect-go bidi stream opened once per iteration: the close would be registered once per iteration of a loop the group is not created in",
 }
 
 // NoFix says why the tool offers no fix for c, or "".

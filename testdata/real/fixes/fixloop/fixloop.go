@@ -214,3 +214,16 @@ func perShardUnderGroup(ctx context.Context, client chatgrpc.ChatClient, shards 
 	}
 	return g.Wait()
 }
+
+// bidiPerShard: one connect-go bidi stream and one task per shard; each
+// is opened under the group and closed when the group's context is done,
+// one registration per task.
+func bidiPerShard(ctx context.Context, c *connect.Client[Msg, Msg], shards []string) error {
+	g, gctx := errgroup.WithContext(ctx)
+	for range shards {
+		stream := c.CallBidiStream(ctx)
+		g.Go(func() error { _, err := stream.Receive(); return err }) // want `it is opened once per loop iteration, so open it under the group's context: pass gctx in place of ctx, and close it when gctx is done: context\.AfterFunc\(gctx, func\(\) \{ _ = stream\.CloseResponse\(\) \}\)`
+	}
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
