@@ -223,29 +223,25 @@ func (c *checker) cancelFuncOf(d *def) types.Object {
 // derivesFrom reports whether n is anc or derives from it through steps
 // that propagate cancellation.
 func derivesFrom(n, anc *ctxNode) bool {
-	for ; n != nil; n = n.parent {
-		if n == anc {
-			return true
-		}
-		if n.alts != nil {
-			return allAlts(n, func(a *ctxNode) bool { return derivesFrom(a, anc) })
-		}
-		if !n.step.propagates() {
-			return false
-		}
-	}
-	return false
+	return reachesUp(n, func(m *ctxNode) bool { return m == anc })
 }
 
 // underGroup reports whether n is g's context or derives from it through
 // steps that propagate cancellation.
 func underGroup(n *ctxNode, g *group) bool {
+	return reachesUp(n, func(m *ctxNode) bool { return m.group == g })
+}
+
+// reachesUp reports whether is holds for n or an ancestor that n derives
+// from through steps that propagate cancellation; for a join, along every
+// value it joins.
+func reachesUp(n *ctxNode, is func(*ctxNode) bool) bool {
 	for ; n != nil; n = n.parent {
-		if n.group == g {
+		if is(n) {
 			return true
 		}
 		if n.alts != nil {
-			return allAlts(n, func(a *ctxNode) bool { return underGroup(a, g) })
+			return allAlts(n, func(a *ctxNode) bool { return reachesUp(a, is) })
 		}
 		if !n.step.propagates() {
 			return false
