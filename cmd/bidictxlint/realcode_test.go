@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,6 +35,10 @@ type realModule struct {
 	// directory must be dropped: a nested module is never in its
 	// parent's zip, so the version the module requires is used instead.
 	dropReplace []string
+	// partial records that some of the packages' imports do not load
+	// (a dependency the module proxy does not serve): the command must
+	// then exit with status 1 and still report on what is typed.
+	partial bool
 }
 
 func (m realModule) String() string { return m.path + "@" + m.version }
@@ -54,7 +59,9 @@ func (r findingRow) key() string {
 func readRealModules(t *testing.T) []realModule {
 	t.Helper()
 	var mods []realModule
-	for n, line := range readLines(t, filepath.Join(realcodeDir, "modules.txt")) {
+	lines := readLines(t, filepath.Join(realcodeDir, "modules.txt"))
+	for _, n := range slices.Sorted(maps.Keys(lines)) {
+		line := lines[n]
 		fields := strings.Fields(line)
 		mv := strings.Split(fields[0], "@")
 		if len(mv) != 2 || len(fields) < 2 {
@@ -64,6 +71,8 @@ func readRealModules(t *testing.T) []realModule {
 		for _, f := range fields[1:] {
 			if r, ok := strings.CutPrefix(f, "-dropreplace="); ok {
 				m.dropReplace = append(m.dropReplace, r)
+			} else if f == "-partial" {
+				m.partial = true
 			} else {
 				m.patterns = append(m.patterns, f)
 			}
@@ -79,7 +88,9 @@ func readRealModules(t *testing.T) []realModule {
 func readFindingRows(t *testing.T) []findingRow {
 	t.Helper()
 	var rows []findingRow
-	for n, line := range readLines(t, filepath.Join(realcodeDir, "findings.tsv")) {
+	lines := readLines(t, filepath.Join(realcodeDir, "findings.tsv"))
+	for _, n := range slices.Sorted(maps.Keys(lines)) {
+		line := lines[n]
 		f := strings.Split(line, "\t")
 		if len(f) != 6 {
 			t.Fatalf("findings.tsv:%d: want 6 tab-separated columns (module, version, position, message, verdict, reason), got %d: %q", n, len(f), line)
@@ -230,6 +241,14 @@ func realFindings(t *testing.T, dir string, m realModule) []string {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	checkNoCrash(t, m.String(), string(out)+stderr.String())
+	if m.partial {
+		if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != 1 {
+			t.Errorf("%s is marked -partial in modules.txt but the command's exit status is not 1 (%v): drop the mark if it loads now", m, err)
+		} else {
+			t.Logf("%s loads in part, as recorded:\n%s", m, tail(stderr.String(), 5))
+		}
+		err = nil
+	}
 	if err != nil {
 		t.Fatalf("bidictxlint -json %s in %s: %v (the packages must load under the module's own go.mod)\n%s", strings.Join(m.patterns, " "), m, err, tail(stderr.String(), 30))
 	}
