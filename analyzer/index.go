@@ -15,6 +15,7 @@ import (
 // references that can make a cancellation path (SPEC section 4).
 type index struct {
 	info *types.Info
+	root inspector.Cursor // the package's files
 
 	// defs holds the assignments to each variable or struct field, in
 	// source order within each top-level declaration.
@@ -101,6 +102,7 @@ type goCall struct {
 func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
 		info:     info,
+		root:     root,
 		calls:    make(map[*types.Func][]inspector.Cursor),
 		sends:    make(map[*types.Var][]*ast.SendStmt),
 		elems:    make(map[*types.Var][]*def),

@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"go/types"
 
+	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 )
 
@@ -273,15 +274,46 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 		if !ok {
 			break
 		}
-		b, ok := fr.lookup(c.info.Uses[id])
-		if !ok {
-			break
+		obj := c.info.Uses[id]
+		if b, ok := fr.lookup(obj); ok {
+			arg, fr = b.expr, b.fr
+			continue
 		}
-		arg, fr = b.expr, b.fr
+		if given := c.callbackContext(obj); given != nil {
+			arg = given
+			continue
+		}
+		break
 	}
 	ref.open, ref.ctxArg = call, arg
 	ref.ctx = c.ctxAt(arg, arg.Pos())
 	return ref
+}
+
+// callbackContext returns, when v is the context parameter of a func
+// literal passed to a call that also passes a context
+// (tracing.DoInSpan(ctx, name, func(ctx context.Context) { ... })), the
+// context that call passes: a function that takes a context and a
+// callback gives the callback a context derived from it, as Go
+// convention has it (SPEC section 4). nil otherwise.
+func (c *checker) callbackContext(v types.Object) ast.Expr {
+	if v == nil || !isContext(v.Type()) {
+		return nil
+	}
+	cur, ok := c.root.FindByPos(v.Pos(), v.Pos())
+	if !ok {
+		return nil
+	}
+	for lit := range cur.Enclosing((*ast.FuncLit)(nil)) {
+		if lit.ParentEdgeKind() != edge.CallExpr_Args {
+			return nil
+		}
+		if !within(lit.Node().(*ast.FuncLit).Type, v.Pos()) {
+			return nil // declared in the body, not a parameter
+		}
+		return c.firstContextArg(lit.Parent().Node().(*ast.CallExpr))
+	}
+	return nil
 }
 
 // sentOn returns the send that d's `<-ch` receives: the one send on ch in

@@ -603,3 +603,35 @@ func conditionalUnderGroup(ctx context.Context, client chatgrpc.ChatClient, time
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
+
+// doInSpan runs f with a context derived from ctx, as tracing helpers do.
+func doInSpan(ctx context.Context, name string, f func(context.Context)) { f(ctx) }
+
+// callbackUnderGroup: the stream is opened with a callback's context,
+// which the helper derives from the group's (Thanos' tracing.DoInSpan).
+func callbackUnderGroup(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var stream chatgrpc.Chat_LegacyClient
+	var err error
+	doInSpan(gctx, "open", func(ctx context.Context) { stream, err = client.Legacy(ctx) })
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err })
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
+
+// callbackParent: the same callback given the parent context.
+func callbackParent(ctx context.Context, client chatgrpc.ChatClient) error {
+	g, gctx := errgroup.WithContext(ctx)
+	var stream chatgrpc.Chat_LegacyClient
+	var err error
+	doInSpan(ctx, "open", func(ctx context.Context) { stream, err = client.Legacy(ctx) })
+	if err != nil {
+		return err
+	}
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is`
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
