@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 )
 
 // A ctxNode is one context value: what a context expression evaluates to
@@ -261,16 +262,36 @@ func allAlts(n *ctxNode, f func(*ctxNode) bool) bool {
 }
 
 // cancelFuncs returns the cancel funcs that cancel n: its own and those
-// of the ancestors it derives from by cancelable steps only. A value
-// reached on some paths only (a join) has none that is sure to cancel it.
+// of the ancestors it derives from by cancelable steps only. For a value
+// joined from several assignments, those that cancel every one of them
+// (statusCtx, cancel := context.WithCancelCause(...); if ... { statusCtx
+// = trace.ContextWithSpan(statusCtx, span) }).
 func cancelFuncs(n *ctxNode) []*ctxNode {
 	var out []*ctxNode
 	for ; n != nil; n = n.parent {
 		if n.cancel != nil {
 			out = append(out, n)
 		}
+		if n.alts != nil {
+			return append(out, commonCancelFuncs(n.alts)...)
+		}
 		if !n.step.propagates() {
 			break
+		}
+	}
+	return out
+}
+
+// commonCancelFuncs returns the cancel funcs that cancel every one of
+// alts, in the order of the first.
+func commonCancelFuncs(alts []*ctxNode) []*ctxNode {
+	if len(alts) == 0 || alts[0] == nil {
+		return nil
+	}
+	var out []*ctxNode
+	for _, n := range cancelFuncs(alts[0]) {
+		if allAlts(&ctxNode{alts: alts[1:]}, func(a *ctxNode) bool { return slices.Contains(cancelFuncs(a), n) }) {
+			out = append(out, n)
 		}
 	}
 	return out

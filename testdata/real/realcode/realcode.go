@@ -635,3 +635,29 @@ func callbackParent(ctx context.Context, client chatgrpc.ChatClient) error {
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
+
+// conditionalRewrap: a cancel func hidden behind a re-wrap on some paths
+// only (buildkit's status stream): it cancels every value the stream's
+// context can be, and a watcher goroutine calls it.
+func conditionalRewrap(ctx context.Context, s *session, client chatgrpc.ChatClient, traced bool) error {
+	g, gctx := errgroup.WithContext(ctx)
+	statusCtx, cancelStatus := context.WithCancelCause(context.Background())
+	defer cancelStatus(nil)
+	if traced {
+		statusCtx = s.withAuth(statusCtx)
+	}
+	go func() {
+		<-gctx.Done()
+		cancelStatus(context.Cause(gctx))
+	}()
+	g.Go(func() error {
+		stream, err := client.Chat(statusCtx)
+		if err != nil {
+			return err
+		}
+		_, err = stream.Recv()
+		return err
+	})
+	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
+	return g.Wait()
+}
