@@ -83,10 +83,16 @@ func (c *checker) reachOf(u *use, g *group) reach {
 			}
 		}
 	}
-	for _, ref := range c.closeRefs {
-		if inFn(ref) && c.closesStream(ref, s) {
-			if ok, _ := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
-				r.closed = true
+	if name := closer(s.kind); name != "" {
+		for cur := range fn.Preorder((*ast.SelectorExpr)(nil)) {
+			if cur.Node().(*ast.SelectorExpr).Sel.Name != name {
+				continue
+			}
+			ref := cur.ChildAt(edge.SelectorExpr_Sel, -1)
+			if c.closesStream(ref, s) {
+				if ok, _ := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
+					r.closed = true
+				}
 			}
 		}
 	}
@@ -275,8 +281,8 @@ func (c *checker) cancelsNewContext(v *types.Var, s *streamRef) bool {
 	return false
 }
 
-// closesStream reports whether the selector x.M at ref (M being the
-// index's Close or CloseResponse) is the closer of the stream s.
+// closesStream reports whether the selector x.M whose M is at ref is the
+// closer of the stream s.
 func (c *checker) closesStream(ref inspector.Cursor, s *streamRef) bool {
 	sel := ref.Parent().Node().(*ast.SelectorExpr)
 	k := c.streamKind(c.info.TypeOf(sel.X))

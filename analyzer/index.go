@@ -12,7 +12,7 @@ import (
 // An index is what one walk of a package's syntax records for the
 // checks, before any check runs: every assignment, the same-package
 // function declarations, the Go calls on group variables, and the
-// references that can make a cancellation path (SPEC section 4).
+// references to cancel funcs (SPEC section 4).
 type index struct {
 	info *types.Info
 	root inspector.Cursor // the package's files
@@ -29,9 +29,6 @@ type index struct {
 	// funcRefs holds the references to each variable or field of function
 	// type: cancel funcs are among them.
 	funcRefs map[*types.Var][]inspector.Cursor
-	// closeRefs are the selectors x.Close and x.CloseResponse whose x may
-	// be a stream.
-	closeRefs []inspector.Cursor
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
@@ -272,13 +269,8 @@ func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
 	}
 }
 
-// addRef records a reference to a function-typed variable or field, and
-// the Close and CloseResponse selectors.
+// addRef records a reference to a function-typed variable or field.
 func (x *index) addRef(cur inspector.Cursor, id *ast.Ident) {
-	if cur.ParentEdgeKind() == edge.SelectorExpr_Sel && (id.Name == "Close" || id.Name == "CloseResponse") {
-		x.closeRefs = append(x.closeRefs, cur)
-		return
-	}
 	if v, ok := x.info.Uses[id].(*types.Var); ok && isFunc(v.Type()) {
 		x.funcRefs[v] = append(x.funcRefs[v], cur)
 	}

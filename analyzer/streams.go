@@ -297,7 +297,7 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 // callback gives the callback a context derived from it, as Go
 // convention has it (SPEC section 4). nil otherwise.
 func (c *checker) callbackContext(v types.Object) ast.Expr {
-	if v == nil || !isContext(v.Type()) {
+	if v == nil || !isContext(v.Type()) || !declaredInFunc(v) {
 		return nil
 	}
 	cur, ok := c.root.FindByPos(v.Pos(), v.Pos())
@@ -314,6 +314,14 @@ func (c *checker) callbackContext(v types.Object) ast.Expr {
 		return c.firstContextArg(lit.Parent().Node().(*ast.CallExpr))
 	}
 	return nil
+}
+
+// declaredInFunc reports whether v is declared in a function nested in
+// another (a func literal's parameter, say), not a top-level function's
+// parameter or a package variable: only those can be a callback's.
+func declaredInFunc(v types.Object) bool {
+	s := v.Parent()
+	return s != nil && s.Parent() != nil && s.Parent().Parent() != nil && s.Parent().Parent() != v.Pkg().Scope() && s.Parent() != v.Pkg().Scope()
 }
 
 // sentOn returns the send that d's `<-ch` receives: the one send on ch in
