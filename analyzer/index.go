@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -18,8 +19,13 @@ type index struct {
 	root inspector.Cursor // the package's files
 
 	// defs holds the assignments to each variable or struct field, in
-	// source order within each top-level declaration.
-	defs map[*types.Var][]*def
+	// source order within each top-level declaration; defsIn the same,
+	// per top-level declaration, and pkgDecl a package variable's
+	// declaration.
+	defs    map[*types.Var][]*def
+	defsIn  map[declKey][]*def
+	pkgDecl map[*types.Var]*def
+	files   []*ast.File
 	// decls holds the declarations of the package's functions and
 	// methods, for following helpers.
 	decls map[*types.Func]inspector.Cursor
@@ -39,6 +45,12 @@ type index struct {
 	// (append, index assignment, composite literal), for following a
 	// stream collected in a loop and ranged over.
 	elems map[*types.Var][]*def
+}
+
+// A declKey is a variable within one top-level declaration.
+type declKey struct {
+	v   *types.Var
+	top ast.Decl
 }
 
 // A def is one assignment to a variable (or to a struct field through a
@@ -101,6 +113,8 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 		info:     info,
 		root:     root,
 		calls:    make(map[*types.Func][]inspector.Cursor),
+		defsIn:   make(map[declKey][]*def),
+		pkgDecl:  make(map[*types.Var]*def),
 		sends:    make(map[*types.Var][]*ast.SendStmt),
 		elems:    make(map[*types.Var][]*def),
 		defs:     make(map[*types.Var][]*def),
@@ -109,6 +123,9 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
+		if f, ok := file.Node().(*ast.File); ok {
+			x.files = append(x.files, f)
+		}
 		for decl := range file.Children() {
 			top, ok := decl.Node().(ast.Decl)
 			if !ok {
@@ -185,7 +202,7 @@ func (x *index) addRange(cur inspector.Cursor, n *ast.RangeStmt, top ast.Decl) {
 		return
 	}
 	if v, ok := x.info.ObjectOf(identOf(n.Value)).(*types.Var); ok {
-		x.defs[v] = append(x.defs[v], &def{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
+		x.add(&def{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
 	}
 }
 
@@ -246,7 +263,17 @@ func (x *index) addDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int
 		}
 	}
 	if v, ok := obj.(*types.Var); ok {
-		x.defs[v] = append(x.defs[v], &def{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
+		x.add(&def{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
+	}
+}
+
+// add records d in the def lists.
+func (x *index) add(d *def) {
+	x.defs[d.obj] = append(x.defs[d.obj], d)
+	k := declKey{d.obj, d.top}
+	x.defsIn[k] = append(x.defsIn[k], d)
+	if d.packageLevel() {
+		x.pkgDecl[d.obj] = d
 	}
 }
 
@@ -287,21 +314,30 @@ func (x *index) reaching(obj types.Object, pos token.Pos) *def {
 	if !ok {
 		return nil
 	}
-	var last, decl *def
-	for _, d := range x.defs[v] {
-		switch {
-		case within(d.top, pos):
-			if d.end <= pos {
-				last = d
-			}
-		case d.packageLevel():
-			decl = d
+	var last *def
+	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+		if d.end <= pos {
+			last = d
 		}
 	}
 	if last != nil {
 		return last
 	}
-	return decl
+	return x.pkgDecl[v]
+}
+
+// topAt returns the top-level declaration that holds pos, or nil.
+func (x *index) topAt(pos token.Pos) ast.Decl {
+	for _, f := range x.files {
+		if !within(f, pos) {
+			continue
+		}
+		i := sort.Search(len(f.Decls), func(i int) bool { return f.Decls[i].End() > pos })
+		if i < len(f.Decls) && within(f.Decls[i], pos) {
+			return f.Decls[i]
+		}
+	}
+	return nil
 }
 
 // reachingValues returns the defs of obj whose values can reach pos:
@@ -318,8 +354,8 @@ func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*def, en
 		return nil, false
 	}
 	entry = true
-	for _, d := range x.defs[v] {
-		if !within(d.top, pos) || d.end > pos {
+	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+		if d.end > pos {
 			continue
 		}
 		if block := blockOf(d.stmt); !block.Valid() || within(block.Node(), pos) {
@@ -366,8 +402,8 @@ func inBothBranches(a, b *def) bool {
 func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {
 	v, _ := obj.(*types.Var)
 	var out []*def
-	for _, d := range x.defs[v] {
-		if within(d.top, pos) && d.end <= pos {
+	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+		if d.end <= pos {
 			out = append(out, d)
 		}
 	}
