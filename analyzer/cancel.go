@@ -11,8 +11,7 @@ import (
 )
 
 // A reach says how the group's failure reaches a stream: the cancellation
-// paths of SPEC section 4, found in the function that creates the group
-// among the references the index holds.
+// paths of SPEC section 4, found in the function that creates the group.
 type reach struct {
 	cancelled  bool // the stream's context is cancelled while the group works
 	closed     bool // the stream's closer runs while the group works
@@ -57,11 +56,7 @@ func (c *checker) reachOf(u *use, g *group) reach {
 	if !fn.Valid() {
 		return r
 	}
-	inFn := func(ref inspector.Cursor) bool { return within(fn.Node(), ref.Node().Pos()) }
 	cancelRef := func(ref inspector.Cursor) {
-		if !inFn(ref) {
-			return
-		}
 		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
 			r.cancelled = true
 			if r.site == nil {
@@ -69,18 +64,26 @@ func (c *checker) reachOf(u *use, g *group) reach {
 			}
 		}
 	}
+	// The cancel funcs that count: those of the stream's context when it is
+	// visible, else any that does not cancel a context derived below it.
+	var cancels []*types.Var
 	if s.visible() {
 		for _, n := range cancelFuncs(s.ctx) {
-			v, _ := n.cancel.(*types.Var)
-			for _, ref := range c.funcRefs[v] {
-				cancelRef(ref)
+			if v, ok := n.cancel.(*types.Var); ok {
+				cancels = append(cancels, v)
 			}
 		}
-	} else {
-		for cur := range fn.Preorder((*ast.Ident)(nil)) {
-			if v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var); ok && isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s) {
+	}
+	for cur := range fn.Preorder((*ast.Ident)(nil)) {
+		v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
+		switch {
+		case !ok:
+		case s.visible():
+			if slices.Contains(cancels, v) {
 				cancelRef(cur)
 			}
+		case isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s):
+			cancelRef(cur)
 		}
 	}
 	if name := closer(s.kind); name != "" {

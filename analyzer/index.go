@@ -32,9 +32,6 @@ type index struct {
 	// goCalls are the g.Go(f) and g.TryGo(f) calls on a group variable,
 	// in the order of the walk.
 	goCalls []*goCall
-	// funcRefs holds the references to each variable or field of function
-	// type: cancel funcs are among them.
-	funcRefs map[*types.Var][]inspector.Cursor
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
@@ -110,18 +107,17 @@ type goCall struct {
 // newIndex walks the package once.
 func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
-		info:     info,
-		root:     root,
-		calls:    make(map[*types.Func][]inspector.Cursor),
-		defsIn:   make(map[declKey][]*def),
-		pkgDecl:  make(map[*types.Var]*def),
-		sends:    make(map[*types.Var][]*ast.SendStmt),
-		elems:    make(map[*types.Var][]*def),
-		defs:     make(map[*types.Var][]*def),
-		decls:    make(map[*types.Func]inspector.Cursor),
-		funcRefs: make(map[*types.Var][]inspector.Cursor),
+		info:    info,
+		root:    root,
+		calls:   make(map[*types.Func][]inspector.Cursor),
+		defsIn:  make(map[declKey][]*def),
+		pkgDecl: make(map[*types.Var]*def),
+		sends:   make(map[*types.Var][]*ast.SendStmt),
+		elems:   make(map[*types.Var][]*def),
+		defs:    make(map[*types.Var][]*def),
+		decls:   make(map[*types.Func]inspector.Cursor),
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.Ident)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
 		if f, ok := file.Node().(*ast.File); ok {
 			x.files = append(x.files, f)
@@ -147,8 +143,6 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					if fn := staticFunc(info, n); fn != nil && fn.Pkg() == pkg {
 						x.calls[fn] = append(x.calls[fn], cur)
 					}
-				case *ast.Ident:
-					x.addRef(cur, n)
 				case *ast.RangeStmt:
 					x.addRange(cur, n, top)
 				case *ast.SendStmt:
@@ -296,13 +290,6 @@ func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
 	}
 }
 
-// addRef records a reference to a function-typed variable or field.
-func (x *index) addRef(cur inspector.Cursor, id *ast.Ident) {
-	if v, ok := x.info.Uses[id].(*types.Var); ok && isFunc(v.Type()) {
-		x.funcRefs[v] = append(x.funcRefs[v], cur)
-	}
-}
-
 // reaching returns the def whose value obj holds at pos, or nil. Within
 // one top-level declaration, textual order stands in for control flow:
 // the last def that ends before pos (good enough for the straight-line
@@ -413,9 +400,4 @@ func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {
 // within reports whether pos is inside the node n.
 func within(n ast.Node, pos token.Pos) bool {
 	return n.Pos() <= pos && pos < n.End()
-}
-
-func isFunc(t types.Type) bool {
-	_, ok := t.Underlying().(*types.Signature)
-	return ok
 }
