@@ -13,10 +13,9 @@ import (
 // An index is what one walk of a package's syntax records for the
 // checks, before any check runs: every assignment, the same-package
 // function declarations, the Go calls on group variables, and the
-// references to cancel funcs (SPEC section 4).
+// calls, sends and collected values that hand streams and groups on.
 type index struct {
 	info *types.Info
-	root inspector.Cursor // the package's files
 
 	// defs holds the assignments to each variable or struct field, in
 	// source order within each top-level declaration; defsIn the same,
@@ -25,7 +24,9 @@ type index struct {
 	defs    map[*types.Var][]*def
 	defsIn  map[declKey][]*def
 	pkgDecl map[*types.Var]*def
-	files   []*ast.File
+	// files holds each file's top-level declarations, to find the one
+	// that holds a position.
+	files []fileDecls
 	// decls holds the declarations of the package's functions and
 	// methods, for following helpers.
 	decls map[*types.Func]inspector.Cursor
@@ -108,7 +109,6 @@ type goCall struct {
 func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
 		info:    info,
-		root:    root,
 		calls:   make(map[*types.Func][]inspector.Cursor),
 		defsIn:  make(map[declKey][]*def),
 		pkgDecl: make(map[*types.Var]*def),
@@ -119,14 +119,17 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
-		if f, ok := file.Node().(*ast.File); ok {
-			x.files = append(x.files, f)
+		f, ok := file.Node().(*ast.File)
+		if !ok {
+			continue
 		}
+		tops := fileDecls{file: f}
 		for decl := range file.Children() {
 			top, ok := decl.Node().(ast.Decl)
 			if !ok {
 				continue
 			}
+			tops.decls = append(tops.decls, decl)
 			if fd, ok := top.(*ast.FuncDecl); ok && fd.Body != nil {
 				if fn, ok := info.Defs[fd.Name].(*types.Func); ok {
 					x.decls[fn] = decl
@@ -154,6 +157,7 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 				}
 			}
 		}
+		x.files = append(x.files, tops)
 	}
 	return x
 }
@@ -313,18 +317,33 @@ func (x *index) reaching(obj types.Object, pos token.Pos) *def {
 	return x.pkgDecl[v]
 }
 
+// fileDecls holds a file's top-level declarations, in order.
+type fileDecls struct {
+	file  *ast.File
+	decls []inspector.Cursor
+}
+
 // topAt returns the top-level declaration that holds pos, or nil.
 func (x *index) topAt(pos token.Pos) ast.Decl {
-	for _, f := range x.files {
-		if !within(f, pos) {
-			continue
-		}
-		i := sort.Search(len(f.Decls), func(i int) bool { return f.Decls[i].End() > pos })
-		if i < len(f.Decls) && within(f.Decls[i], pos) {
-			return f.Decls[i]
-		}
+	if cur := x.topCursorAt(pos); cur.Valid() {
+		return cur.Node().(ast.Decl)
 	}
 	return nil
+}
+
+// topCursorAt returns the cursor of the top-level declaration that holds
+// pos, found by binary search, or the zero Cursor.
+func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
+	for _, f := range x.files {
+		if !within(f.file, pos) {
+			continue
+		}
+		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
+		if i < len(f.decls) && within(f.decls[i].Node(), pos) {
+			return f.decls[i]
+		}
+	}
+	return inspector.Cursor{}
 }
 
 // reachingValues returns the defs of obj whose values can reach pos:

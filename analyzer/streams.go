@@ -300,7 +300,11 @@ func (c *checker) callbackContext(v types.Object) ast.Expr {
 	if v == nil || !isContext(v.Type()) || !declaredInFunc(v) {
 		return nil
 	}
-	cur, ok := c.root.FindByPos(v.Pos(), v.Pos())
+	top := c.topCursorAt(v.Pos())
+	if !top.Valid() {
+		return nil
+	}
+	cur, ok := top.FindByPos(v.Pos(), v.Pos())
 	if !ok {
 		return nil
 	}

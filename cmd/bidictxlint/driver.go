@@ -2,7 +2,7 @@ package main
 
 // The standalone command runs singlechecker in a child process of
 // itself and reads the child's standard error, for two reasons that
-// singlechecker (x/tools v0.52.0) gives no hook for:
+// singlechecker (x/tools v0.42.0) gives no hook for:
 //
 //   - exit status: the checker raises its exit status to 1 when packages
 //     fail to load, then to 3 when diagnostics are printed, so a run that
@@ -21,6 +21,10 @@ package main
 //
 // go vet's unitchecker protocol (a single *.cfg argument, -flags, -V)
 // runs in process as before: go vet prints and counts errors itself.
+//
+// The second process costs about 3 ms a run (median of 30 runs on a
+// one-file module, 41.4 ms against 38.6 ms for the child alone), under
+// 0.5% of a run over connect-go; bench/run.sh cmd measures the whole.
 
 import (
 	"bufio"
