@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"go/types"
 	"slices"
+
+	"golang.org/x/tools/go/ast/edge"
 )
 
 // A ctxNode is one context value: what a context expression evaluates to
@@ -295,4 +297,53 @@ func commonCancelFuncs(alts []*ctxNode) []*ctxNode {
 		}
 	}
 	return out
+}
+
+// callbackContext returns, when v is the context parameter of a func
+// literal passed to a call that also passes a context
+// (tracing.DoInSpan(ctx, name, func(ctx context.Context) { ... })), the
+// context that call passes: a function that takes a context and a
+// callback gives the callback a context derived from it, as Go
+// convention has it (SPEC section 4). nil otherwise.
+func (c *checker) callbackContext(v types.Object) ast.Expr {
+	if v == nil || !isContext(v.Type()) || !declaredInFunc(v) {
+		return nil
+	}
+	top := c.topCursorAt(v.Pos())
+	if !top.Valid() {
+		return nil
+	}
+	cur, ok := top.FindByPos(v.Pos(), v.Pos())
+	if !ok {
+		return nil
+	}
+	for lit := range cur.Enclosing((*ast.FuncLit)(nil)) {
+		if lit.ParentEdgeKind() != edge.CallExpr_Args {
+			return nil
+		}
+		if !within(lit.Node().(*ast.FuncLit).Type, v.Pos()) {
+			return nil // declared in the body, not a parameter
+		}
+		return c.firstContextArg(lit.Parent().Node().(*ast.CallExpr))
+	}
+	return nil
+}
+
+// declaredInFunc reports whether v is declared in a function nested in
+// another (a func literal's parameter, say), not a top-level function's
+// parameter or a package variable: only those can be a callback's.
+func declaredInFunc(v types.Object) bool {
+	s := v.Parent()
+	return s != nil && s.Parent() != nil && s.Parent().Parent() != nil && s.Parent().Parent() != v.Pkg().Scope() && s.Parent() != v.Pkg().Scope()
+}
+
+// firstContextArg returns the first argument of call whose type is
+// context.Context.
+func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
+	for _, a := range call.Args {
+		if t := c.info.TypeOf(a); t != nil && isContext(t) {
+			return a
+		}
+	}
+	return nil
 }

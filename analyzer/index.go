@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -94,6 +93,12 @@ func (d *def) rhsCursor() inspector.Cursor {
 		return d.stmt.ChildAt(edge.ValueSpec_Values, d.rhsAt)
 	}
 	return inspector.Cursor{}
+}
+
+// fileDecls holds a file's top-level declarations, in order.
+type fileDecls struct {
+	file  *ast.File
+	decls []inspector.Cursor
 }
 
 // A goCall is g.Go(f) or g.TryGo(f): one task of a group.
@@ -292,131 +297,4 @@ func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
 	if obj := x.info.Uses[id]; obj != nil {
 		x.goCalls = append(x.goCalls, &goCall{call: call, cur: cur, group: obj})
 	}
-}
-
-// reaching returns the def whose value obj holds at pos, or nil. Within
-// one top-level declaration, textual order stands in for control flow:
-// the last def that ends before pos (good enough for the straight-line
-// code that opens a stream and starts a group). Defs in other functions
-// are unordered with respect to pos; of them, only a package-level
-// declaration reaches it.
-func (x *index) reaching(obj types.Object, pos token.Pos) *def {
-	v, ok := obj.(*types.Var)
-	if !ok {
-		return nil
-	}
-	var last *def
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
-		if d.end <= pos {
-			last = d
-		}
-	}
-	if last != nil {
-		return last
-	}
-	return x.pkgDecl[v]
-}
-
-// fileDecls holds a file's top-level declarations, in order.
-type fileDecls struct {
-	file  *ast.File
-	decls []inspector.Cursor
-}
-
-// topAt returns the top-level declaration that holds pos, or nil.
-func (x *index) topAt(pos token.Pos) ast.Decl {
-	if cur := x.topCursorAt(pos); cur.Valid() {
-		return cur.Node().(ast.Decl)
-	}
-	return nil
-}
-
-// topCursorAt returns the cursor of the top-level declaration that holds
-// pos, found by binary search, or the zero Cursor.
-func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
-	for _, f := range x.files {
-		if !within(f.file, pos) {
-			continue
-		}
-		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
-		if i < len(f.decls) && within(f.decls[i].Node(), pos) {
-			return f.decls[i]
-		}
-	}
-	return inspector.Cursor{}
-}
-
-// reachingValues returns the defs of obj whose values can reach pos:
-// the last one in a block that encloses pos (it is always run before pos,
-// textually), then those after it in blocks that do not (run on some
-// paths only: `if t > 0 { sctx, cancel = ... }`). Two such defs in the
-// two branches of one if statement together stand for the dominating
-// one. entry is true when no def dominates, so the value the variable
-// had before them (on entry) can reach pos too. Outside the function,
-// only reaching's answer counts.
-func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*def, entry bool) {
-	v, ok := obj.(*types.Var)
-	if !ok {
-		return nil, false
-	}
-	entry = true
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
-		if d.end > pos {
-			continue
-		}
-		if block := blockOf(d.stmt); !block.Valid() || within(block.Node(), pos) {
-			defs, entry = []*def{d}, false
-			continue
-		}
-		if n := len(defs); n > 0 && inBothBranches(defs[n-1], d) {
-			defs, entry = []*def{defs[n-1], d}, false
-			continue
-		}
-		defs = append(defs, d)
-	}
-	if len(defs) == 0 {
-		if d := x.reaching(obj, pos); d != nil {
-			return []*def{d}, false
-		}
-		return nil, true
-	}
-	return defs, entry
-}
-
-// blockOf returns the block or case clause whose list holds the
-// statement of the def at stmt.
-func blockOf(stmt inspector.Cursor) inspector.Cursor {
-	for p := range stmt.Enclosing((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
-		return p
-	}
-	return inspector.Cursor{}
-}
-
-// inBothBranches reports whether a and b stand directly in the then and
-// else blocks of one if statement.
-func inBothBranches(a, b *def) bool {
-	ba, bb := blockOf(a.stmt), blockOf(b.stmt)
-	if !ba.Valid() || !bb.Valid() {
-		return false
-	}
-	ifs, ok := ba.Parent().Node().(*ast.IfStmt)
-	return ok && ifs.Body == ba.Node() && ifs.Else == bb.Node()
-}
-
-// defsBefore returns the defs of obj that end before pos in the top-level
-// declaration that holds pos, in source order.
-func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {
-	v, _ := obj.(*types.Var)
-	var out []*def
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
-		if d.end <= pos {
-			out = append(out, d)
-		}
-	}
-	return out
-}
-
-// within reports whether pos is inside the node n.
-func within(n ast.Node, pos token.Pos) bool {
-	return n.Pos() <= pos && pos < n.End()
 }
