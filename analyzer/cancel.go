@@ -66,12 +66,10 @@ func (c *checker) reachOf(u *use, g *group) reach {
 	}
 	// The cancel funcs that count: those of the stream's context when it is
 	// visible, else any that does not cancel a context derived below it.
-	var cancels []*types.Var
+	var cancels []types.Object
 	if s.visible() {
 		for _, n := range cancelFuncs(s.ctx) {
-			if v, ok := n.cancel.(*types.Var); ok {
-				cancels = append(cancels, v)
-			}
+			cancels = append(cancels, n.cancel)
 		}
 	}
 	for cur := range fn.Preorder((*ast.Ident)(nil)) {
@@ -79,7 +77,7 @@ func (c *checker) reachOf(u *use, g *group) reach {
 		switch {
 		case !ok:
 		case s.visible():
-			if slices.Contains(cancels, v) {
+			if slices.Contains(cancels, types.Object(v)) {
 				cancelRef(cur)
 			}
 		case isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s):
@@ -100,7 +98,7 @@ func (c *checker) reachOf(u *use, g *group) reach {
 		}
 	}
 	if !r.cancelled || !r.closed {
-		c.reachThroughHelpers(s, g, fn, &r)
+		c.reachThroughHelpers(s, cancels, g, fn, &r)
 	}
 	return r
 }
@@ -109,16 +107,12 @@ func (c *checker) reachOf(u *use, g *group) reach {
 // (SPEC section 4): context.AfterFunc(gctx, sess.Stop) where Stop cancels
 // the stream's context or closes the stream, and a helper given the
 // group's context that registers such a func (closeOnDone(gctx, stream)).
-func (c *checker) reachThroughHelpers(s *streamRef, g *group, fn inspector.Cursor, r *reach) {
+// cancels are the cancel funcs of the stream's context.
+func (c *checker) reachThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, r *reach) {
 	if g.zero() {
 		return
 	}
-	e := effects{c: c, s: s}
-	if s.visible() {
-		for _, n := range cancelFuncs(s.ctx) {
-			e.cancels = append(e.cancels, n.cancel)
-		}
-	}
+	e := effects{c: c, s: s, cancels: cancels}
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if c.isAfterFunc(call) {

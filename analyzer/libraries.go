@@ -137,15 +137,30 @@ func hasMethod(t types.Type, name string) bool {
 	return ok
 }
 
-// isOneOf reports whether t (after aliases and one pointer) is a named
-// type of package pkg whose name is in names.
-func isOneOf(t types.Type, pkg string, names map[string]bool) bool {
+// namedOf returns the named type that t is, after aliases and one
+// pointer, or nil.
+func namedOf(t types.Type) *types.Named {
 	t = types.Unalias(t)
 	if p, ok := t.(*types.Pointer); ok {
 		t = types.Unalias(p.Elem())
 	}
-	n, ok := t.(*types.Named)
-	return ok && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg && names[n.Obj().Name()]
+	n, _ := t.(*types.Named)
+	return n
+}
+
+// namedIn returns the name of t (after aliases and one pointer) when it
+// is a named type of package pkg, or "".
+func namedIn(t types.Type, pkg string) string {
+	if n := namedOf(t); n != nil && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg {
+		return n.Obj().Name()
+	}
+	return ""
+}
+
+// isOneOf reports whether t (after aliases and one pointer) is a named
+// type of package pkg whose name is in names.
+func isOneOf(t types.Type, pkg string, names map[string]bool) bool {
+	return names[namedIn(t, pkg)]
 }
 
 // streamKindOf returns the stream kind of t, or the zero kind if t is not
@@ -156,12 +171,8 @@ func streamKindOf(t types.Type, grpc bool) streamKind {
 	if t == nil {
 		return streamKind{}
 	}
-	t = types.Unalias(t)
-	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
-	}
-	named, ok := t.(*types.Named)
-	if !ok || named.Obj().Pkg() == nil {
+	named := namedOf(t)
+	if named == nil || named.Obj().Pkg() == nil {
 		return streamKind{}
 	}
 	name := named.Obj().Name()
@@ -220,12 +231,8 @@ func grpcStream(named *types.Named) streamKind {
 	if recv == nil {
 		return streamKind{}
 	}
-	rt := types.Unalias(recv.Type())
-	if p, ok := rt.(*types.Pointer); ok {
-		rt = types.Unalias(p.Elem())
-	}
-	rn, ok := rt.(*types.Named)
-	if !ok {
+	rn := namedOf(recv.Type())
+	if rn == nil {
 		return streamKind{}
 	}
 	return streamSide(grpcGo, rn.Obj().Name())
@@ -246,7 +253,7 @@ func streamSide(lib library, name string) streamKind {
 // isNamed reports whether t (after aliases and one pointer) is the named
 // type pkg.name.
 func isNamed(t types.Type, pkg, name string) bool {
-	return isOneOf(t, pkg, map[string]bool{name: true})
+	return namedIn(t, pkg) == name
 }
 
 func isContext(t types.Type) bool {
