@@ -19,6 +19,13 @@ func testdata(t *testing.T) string {
 	return dir
 }
 
+// fixPackages are the stub packages of the fix catalogue, one per shape
+// of SPEC section 5, each with .golden files.
+var fixPackages = []string{
+	"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose",
+	"fiximport", "fixnames", "fixcomments", "fixtwo",
+}
+
 func TestStubs(t *testing.T) {
 	analysistest.Run(t, testdata(t), analyzer.Analyzer, "basic", "tasks", "server", "broken")
 }
@@ -26,9 +33,7 @@ func TestStubs(t *testing.T) {
 // TestFixes applies every suggested fix and compares with the .golden
 // files, one package per shape of SPEC section 5.
 func TestFixes(t *testing.T) {
-	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.Analyzer,
-		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose",
-		"fiximport", "fixnames", "fixcomments", "fixtwo")
+	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.Analyzer, fixPackages...)
 }
 
 // TestGo120 checks shape 5: in a Go 1.20 module the fix starts a watcher

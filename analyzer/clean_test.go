@@ -24,8 +24,7 @@ import (
 func TestFixesLeaveCleanCodeAlone(t *testing.T) {
 	var results []*analysistest.Result
 	results = append(results, analysistest.Run(t, testdata(t), analyzer.Analyzer,
-		"basic", "tasks", "server", "broken",
-		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose", "fiximport", "fixnames", "fixcomments", "fixtwo")...)
+		append([]string{"basic", "tasks", "server", "broken"}, fixPackages...)...)...)
 	results = append(results, analysistest.Run(t, filepath.Join(testdata(t), "go1.20"), analyzer.Analyzer, "./...")...)
 	real := realModules(t)
 	results = append(results, analysistest.Run(t, real, analyzer.Analyzer,

@@ -21,8 +21,7 @@ import (
 // mapped back before comparing.
 func TestMessageNamesTheFix(t *testing.T) {
 	var results []*analysistest.Result
-	results = append(results, analysistest.Run(t, testdata(t), analyzer.Analyzer,
-		"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose", "fiximport", "fixnames", "fixcomments", "fixtwo")...)
+	results = append(results, analysistest.Run(t, testdata(t), analyzer.Analyzer, fixPackages...)...)
 	results = append(results, analysistest.Run(t, realModules(t), analyzer.Analyzer, "./fixes/...")...)
 	results = append(results, analysistest.Run(t, testdata(t)+"/go1.20", analyzer.Analyzer, "./...")...)
 	fixes := 0

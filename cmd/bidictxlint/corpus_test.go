@@ -58,25 +58,8 @@ func TestCorpusModules(t *testing.T) {
 			users := streamUsers(t, dir)
 			jsonOut := run(t, dir, binPath, []int{0, 3}, "-json", "./...")
 			checkNoCrash(t, m+" -json", jsonOut)
-			var tree map[string]map[string]json.RawMessage
-			if err := json.Unmarshal([]byte(jsonOut), &tree); err != nil {
-				t.Fatalf("-json output is not JSON: %v\n%s", err, tail(jsonOut, 20))
-			}
 			n := 0
-			for id, byAnalyzer := range tree {
-				raw, ok := byAnalyzer["bidictxlint"]
-				if !ok {
-					continue
-				}
-				if !strings.HasPrefix(strings.TrimSpace(string(raw)), "[") { // {"error": ...}
-					t.Errorf("%s: analysis error: %s", id, raw)
-					continue
-				}
-				var ds []jsonDiag
-				if err := json.Unmarshal(raw, &ds); err != nil {
-					t.Errorf("%s: %v: %s", id, err, raw)
-					continue
-				}
+			for id, ds := range jsonDiagnostics[jsonDiag](t, jsonOut) {
 				pkg, _, _ := strings.Cut(id, " ")
 				pkg = strings.TrimSuffix(pkg, "_test")
 				if len(ds) > 0 && !users[pkg] {

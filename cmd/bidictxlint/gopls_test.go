@@ -104,28 +104,7 @@ type standaloneDiag struct {
 func standalone(t *testing.T, dir string, args ...string) []standaloneDiag {
 	t.Helper()
 	out := run(t, dir, buildCommand(t), []int{0, 3}, append(append([]string{"-json"}, args...), "./...")...)
-	var tree map[string]map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(out), &tree); err != nil {
-		t.Fatalf("-json output is not JSON: %v\n%s", err, out)
-	}
-	seen := make(map[string]bool)
-	var diags []standaloneDiag
-	for pkg, byAnalyzer := range tree {
-		raw, ok := byAnalyzer[analyzer.Name]
-		if !ok {
-			continue
-		}
-		var ds []standaloneDiag
-		if err := json.Unmarshal(raw, &ds); err != nil {
-			t.Fatalf("package %s: %v\n%s", pkg, err, raw)
-		}
-		for _, d := range ds {
-			if !seen[d.Posn+d.Message] {
-				seen[d.Posn+d.Message] = true
-				diags = append(diags, d)
-			}
-		}
-	}
+	diags := uniqueDiagnostics(jsonDiagnostics[standaloneDiag](t, out), func(d standaloneDiag) string { return d.Posn + d.Message })
 	slices.SortFunc(diags, func(a, b standaloneDiag) int {
 		pa, pb := parsePosn(t, dir, a.Posn), parsePosn(t, dir, b.Posn)
 		if c := strings.Compare(pa.file, pb.file); c != 0 {

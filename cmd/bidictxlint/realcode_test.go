@@ -2,7 +2,6 @@ package main_test
 
 import (
 	"bufio"
-	"encoding/json"
 	"fmt"
 	"maps"
 	"os"
@@ -252,24 +251,8 @@ func realFindings(t *testing.T, dir string, m realModule) []string {
 	if err != nil {
 		t.Fatalf("bidictxlint -json %s in %s: %v (the packages must load under the module's own go.mod)\n%s", strings.Join(m.patterns, " "), m, err, tail(stderr.String(), 30))
 	}
-	var tree map[string]map[string]json.RawMessage
-	if err := json.Unmarshal(out, &tree); err != nil {
-		t.Fatalf("-json output is not JSON: %v\n%s", err, tail(string(out), 20))
-	}
 	var keys []string
-	for id, byAnalyzer := range tree {
-		raw, ok := byAnalyzer["bidictxlint"]
-		if !ok {
-			continue
-		}
-		if !strings.HasPrefix(strings.TrimSpace(string(raw)), "[") { // {"error": ...}
-			t.Errorf("%s: analysis error: %s", id, raw)
-			continue
-		}
-		var ds []jsonDiag
-		if err := json.Unmarshal(raw, &ds); err != nil {
-			t.Fatalf("%s: %v: %s", id, err, raw)
-		}
+	for _, ds := range jsonDiagnostics[jsonDiag](t, string(out)) {
 		for _, d := range ds {
 			keys = append(keys, realKey(t, dir, m, d))
 		}

@@ -87,24 +87,46 @@ func (d jsonDiag) key() string {
 func lintJSON(t *testing.T, bin, dir string) []jsonDiag {
 	t.Helper()
 	out := run(t, dir, bin, []int{0, 3}, "-json", "./...")
+	return uniqueDiagnostics(jsonDiagnostics[jsonDiag](t, out), func(d jsonDiag) string { return d.Posn + d.Message })
+}
+
+// jsonDiagnostics decodes the command's -json output into each package's
+// bidictxlint diagnostics. An analysis error in place of a package's
+// diagnostics fails the test.
+func jsonDiagnostics[T any](t *testing.T, out string) map[string][]T {
+	t.Helper()
 	var tree map[string]map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &tree); err != nil {
-		t.Fatalf("-json output is not JSON: %v\n%s", err, out)
+		t.Fatalf("-json output is not JSON: %v\n%s", err, tail(out, 20))
 	}
-	seen := make(map[string]bool)
-	var diags []jsonDiag
-	for pkg, byAnalyzer := range tree {
+	byPkg := make(map[string][]T)
+	for id, byAnalyzer := range tree {
 		raw, ok := byAnalyzer["bidictxlint"]
 		if !ok {
 			continue
 		}
-		var ds []jsonDiag
-		if err := json.Unmarshal(raw, &ds); err != nil {
-			t.Fatalf("package %s: %v\n%s", pkg, err, raw)
+		if !strings.HasPrefix(strings.TrimSpace(string(raw)), "[") { // {"error": ...}
+			t.Errorf("%s: analysis error: %s", id, raw)
+			continue
 		}
+		var ds []T
+		if err := json.Unmarshal(raw, &ds); err != nil {
+			t.Fatalf("%s: %v: %s", id, err, raw)
+		}
+		byPkg[id] = ds
+	}
+	return byPkg
+}
+
+// uniqueDiagnostics returns the diagnostics of all packages, each once by
+// key: a package and its test variant report the same ones.
+func uniqueDiagnostics[T any](byPkg map[string][]T, key func(T) string) []T {
+	seen := make(map[string]bool)
+	var diags []T
+	for _, ds := range byPkg {
 		for _, d := range ds {
-			if !seen[d.Posn+d.Message] {
-				seen[d.Posn+d.Message] = true
+			if k := key(d); !seen[k] {
+				seen[k] = true
 				diags = append(diags, d)
 			}
 		}
