@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
 // A ctxNode is one context value: what a context expression evaluates to
@@ -14,19 +16,18 @@ import (
 // that "derives from the group context" and "is an ancestor reached by
 // cancelable steps only" are walks up the tree.
 type ctxNode struct {
-	name   string       // how the code names it: "ctx", "context.Background()"
 	parent *ctxNode     // the context it was derived from, or nil for a root
 	step   deriveStep   // how it was derived from parent
 	cancel types.Object // the cancel func returned with it, if any
 	cause  bool         // cancel is a CancelCauseFunc
-	def    *def         // the assignment that made it, if it is a variable's
-	group  *group       // the group whose context this is, if any
+	assign *assign      // the assignment that made it, if it is a variable's
 
 	background bool // context.Background() or context.TODO(): never cancelled
 
 	// alts are the values a variable can hold at a use reached by
 	// several assignments (sctx := ctx; if t > 0 { sctx, cancel = ... }),
-	// for a join node; every one of them counts (SPEC section 4).
+	// for a join node; every one of them counts
+	// (docs/rules.md#the-streams-context).
 	alts []*ctxNode
 }
 
@@ -49,9 +50,9 @@ func (s deriveStep) propagates() bool { return s != stepNone && s != stepNoCance
 // variable on entry (a parameter or a package variable), or an
 // expression evaluated once.
 type ctxKey struct {
-	def  *def
-	obj  types.Object
-	expr ast.Expr
+	assign *assign
+	obj    types.Object
+	expr   ast.Expr
 }
 
 // ctxAt returns the context value of e evaluated at pos.
@@ -66,23 +67,23 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		defs, entry := c.reachingValues(obj, pos)
 		switch {
 		case len(defs) == 1 && !entry:
-			return c.ctxOfDef(defs[0])
+			return c.ctxOfAssign(defs[0])
 		case len(defs) > 0:
 			return c.node(ctxKey{expr: x}, func() *ctxNode {
-				n := &ctxNode{name: x.Name}
+				n := &ctxNode{}
 				for _, d := range defs {
-					n.alts = append(n.alts, c.ctxOfDef(d))
+					n.alts = append(n.alts, c.ctxOfAssign(d))
 				}
 				if entry {
-					n.alts = append(n.alts, c.entryCtx(obj, x.Name))
+					n.alts = append(n.alts, c.entryCtx(obj))
 				}
 				return n
 			})
 		}
-		return c.entryCtx(obj, x.Name)
+		return c.entryCtx(obj)
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
-			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{name: types.ExprString(x)} })
+			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{} })
 		}
 	case *ast.CallExpr:
 		return c.node(ctxKey{expr: x}, func() *ctxNode { return c.derived(x, 0, nil) })
@@ -92,12 +93,12 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 
 // entryCtx is the value a variable has on entry to the function: a
 // parameter's, or a package variable's that no def reaches.
-func (c *checker) entryCtx(obj types.Object, name string) *ctxNode {
-	return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{name: name} })
+func (c *checker) entryCtx(obj types.Object) *ctxNode {
+	return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{} })
 }
 
 func (c *checker) opaqueCtx(e ast.Expr) *ctxNode {
-	return c.node(ctxKey{expr: e}, func() *ctxNode { return &ctxNode{name: types.ExprString(e)} })
+	return c.node(ctxKey{expr: e}, func() *ctxNode { return &ctxNode{} })
 }
 
 // node returns the one node for k, making it with mk the first time, so
@@ -114,51 +115,48 @@ func (c *checker) node(k ctxKey, mk func() *ctxNode) *ctxNode {
 	return n
 }
 
-// ctxOfDef returns the context value assigned by d.
-func (c *checker) ctxOfDef(d *def) *ctxNode {
-	name := types.ExprString(d.lhs)
-	n := c.node(ctxKey{def: d}, func() *ctxNode {
+// ctxOfAssign returns the context value assigned by d.
+func (c *checker) ctxOfAssign(d *assign) *ctxNode {
+	n := c.node(ctxKey{assign: d}, func() *ctxNode {
 		if d.rhs == nil || d.elem {
-			return &ctxNode{name: name, def: d}
+			return &ctxNode{assign: d}
 		}
 		switch rhs := ast.Unparen(d.rhs).(type) {
 		case *ast.CallExpr:
 			n := c.derived(rhs, d.index, d)
-			n.name, n.def = name, d
+			n.assign = d
 			return n
 		case *ast.Ident, *ast.SelectorExpr:
 			if d.index == 0 {
-				return &ctxNode{name: name, def: d, parent: c.ctxAt(rhs, d.stmt.Node().Pos()), step: stepAlias}
+				return &ctxNode{assign: d, parent: c.ctxAt(rhs, d.stmt.Node().Pos()), step: stepAlias}
 			}
 		}
-		return &ctxNode{name: name, def: d}
+		return &ctxNode{assign: d}
 	})
 	if n == nil { // a cycle
-		return &ctxNode{name: name, def: d}
+		return &ctxNode{assign: d}
 	}
 	return n
 }
 
 // derived returns the node for result index of call: a context derived
 // by the context package or by errgroup.WithContext, or a root.
-func (c *checker) derived(call *ast.CallExpr, index int, d *def) *ctxNode {
-	n := &ctxNode{name: types.ExprString(call)}
+func (c *checker) derived(call *ast.CallExpr, index int, d *assign) *ctxNode {
+	n := &ctxNode{}
 	if parent := c.groupParentArg(call); parent != nil {
 		if index == 1 {
 			n.parent, n.step = c.ctxAt(parent, call.Pos()), stepGroup
-			if d != nil {
-				n.group = c.groupAt(d.stmt)
-			}
 		}
 		return n
 	}
 	if index != 0 {
 		return n
 	}
-	fn := funcIn(c.info, call, contextPath)
+	fn := code.FuncIn(c.info, call, contextPath)
 	if fn == nil {
 		// Any other function that takes a context and returns one derives
-		// its result from it, as Go convention has it (SPEC section 4):
+		// its result from it, as Go convention has it
+		// (docs/rules.md#the-streams-context):
 		// metadata.AppendToOutgoingContext, trace.ContextWithSpan,
 		// same-package helpers.
 		if arg := c.firstContextArg(call); arg != nil && c.returnsContext(call) {
@@ -203,16 +201,8 @@ func (c *checker) returnsContext(call *ast.CallExpr) bool {
 
 // cancelFuncOf returns the cancel func variable assigned beside the
 // context of d (`ctx, cancel := context.WithCancel(parent)`).
-func (c *checker) cancelFuncOf(d *def) types.Object {
-	var lhs []ast.Expr
-	switch s := d.stmt.Node().(type) {
-	case *ast.AssignStmt:
-		lhs = s.Lhs
-	case *ast.ValueSpec:
-		for _, n := range s.Names {
-			lhs = append(lhs, n)
-		}
-	}
+func (c *checker) cancelFuncOf(d *assign) types.Object {
+	lhs := code.Assigned(d.stmt)
 	if len(lhs) != 2 {
 		return nil
 	}
@@ -230,9 +220,9 @@ func derivesFrom(n, anc *ctxNode) bool {
 }
 
 // underGroup reports whether n is g's context or derives from it through
-// steps that propagate cancellation.
+// steps that propagate cancellation (docs/rules.md#cancellation-paths).
 func underGroup(n *ctxNode, g *group) bool {
-	return reachesUp(n, func(m *ctxNode) bool { return m.group == g })
+	return g.ctx != nil && reachesUp(n, func(m *ctxNode) bool { return m.step == stepGroup && m.assign == g.ctx })
 }
 
 // reachesUp reports whether is holds for n or an ancestor that n derives
@@ -304,7 +294,7 @@ func commonCancelFuncs(alts []*ctxNode) []*ctxNode {
 // (tracing.DoInSpan(ctx, name, func(ctx context.Context) { ... })), the
 // context that call passes: a function that takes a context and a
 // callback gives the callback a context derived from it, as Go
-// convention has it (SPEC section 4). nil otherwise.
+// convention has it (docs/rules.md#the-streams-context). nil otherwise.
 func (c *checker) callbackContext(v types.Object) ast.Expr {
 	if v == nil || !isContext(v.Type()) || !declaredInFunc(v) {
 		return nil
@@ -321,7 +311,7 @@ func (c *checker) callbackContext(v types.Object) ast.Expr {
 		if lit.ParentEdgeKind() != edge.CallExpr_Args {
 			return nil
 		}
-		if !within(lit.Node().(*ast.FuncLit).Type, v.Pos()) {
+		if !code.Within(lit.Node().(*ast.FuncLit).Type, v.Pos()) {
 			return nil // declared in the body, not a parameter
 		}
 		return c.firstContextArg(lit.Parent().Node().(*ast.CallExpr))
@@ -346,4 +336,47 @@ func (c *checker) firstContextArg(call *ast.CallExpr) ast.Expr {
 		}
 	}
 	return nil
+}
+
+// groupParentArg returns the parent context argument of a call that
+// creates a group and its context: errgroup.WithContext(parent), or a
+// same-package constructor that returns errgroup.WithContext of one of
+// its parameters (`g, gctx := newGroup(ctx, 4)`, docs/rules.md#groups). nil
+// for any other call.
+func (c *checker) groupParentArg(call *ast.CallExpr) ast.Expr {
+	if fn := code.FuncIn(c.info, call, errgroupPath); fn != nil {
+		if fn.Name() == "WithContext" && len(call.Args) == 1 {
+			return call.Args[0]
+		}
+		return nil
+	}
+	fn := code.StaticFunc(c.info, call)
+	decl := c.funcDecl(fn)
+	if !decl.Valid() || fn.Signature().Recv() != nil || !returnsGroupAndContext(fn.Signature()) {
+		return nil
+	}
+	params := fn.Signature().Params()
+	for cur := range decl.Preorder((*ast.CallExpr)(nil)) {
+		inner := cur.Node().(*ast.CallExpr)
+		if f := code.FuncIn(c.info, inner, errgroupPath); f == nil || f.Name() != "WithContext" || len(inner.Args) != 1 {
+			continue
+		}
+		id, ok := ast.Unparen(inner.Args[0]).(*ast.Ident)
+		if !ok {
+			continue
+		}
+		for i := range params.Len() {
+			if params.At(i) == c.info.Uses[id] && i < len(call.Args) && !fn.Signature().Variadic() {
+				return call.Args[i]
+			}
+		}
+	}
+	return nil
+}
+
+// returnsGroupAndContext reports whether sig returns (*errgroup.Group,
+// context.Context), as errgroup.WithContext does.
+func returnsGroupAndContext(sig *types.Signature) bool {
+	res := sig.Results()
+	return res.Len() == 2 && code.IsPointer(res.At(0).Type()) && isGroupType(res.At(0).Type()) && isContext(res.At(1).Type())
 }

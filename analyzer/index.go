@@ -7,22 +7,24 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
-// An index is what one walk of a package's syntax records for the
-// checks, before any check runs: every assignment, the same-package
-// function declarations, the Go calls on group variables, and the
-// calls, sends and collected values that hand streams and groups on.
+// An index is what one walk of a package's syntax records before any
+// check runs: every assignment, the same-package function declarations,
+// the Go calls on group variables, and the calls, sends and collected
+// values that hand streams and groups on. It is the pipeline's first
+// step; the checks read it and never walk the package again.
 type index struct {
 	info *types.Info
 
-	// defs holds the assignments to each variable or struct field, in
-	// source order within each top-level declaration; defsIn the same,
-	// per top-level declaration, and pkgDecl a package variable's
-	// declaration.
-	defs    map[*types.Var][]*def
-	defsIn  map[declKey][]*def
-	pkgDecl map[*types.Var]*def
+	// assigns holds the assignments to each variable or struct field, in
+	// source order; assignsIn the same, per top-level declaration, and
+	// pkgDecl a package variable's declaration.
+	assigns   map[*types.Var][]*assign
+	assignsIn map[declKey][]*assign
+	pkgDecl   map[*types.Var]*assign
 	// files holds each file's top-level declarations, to find the one
 	// that holds a position.
 	files []fileDecls
@@ -41,7 +43,7 @@ type index struct {
 	// elems holds the values put into each slice or map variable
 	// (append, index assignment, composite literal), for following a
 	// stream collected in a loop and ranged over.
-	elems map[*types.Var][]*def
+	elems map[*types.Var][]*assign
 }
 
 // A declKey is a variable within one top-level declaration.
@@ -50,39 +52,33 @@ type declKey struct {
 	top ast.Decl
 }
 
-// A def is one assignment to a variable (or to a struct field through a
-// selector). Contexts and streams are traced by assignment and position,
-// not by variable, because the most common bug reuses the name:
-// `g, ctx := errgroup.WithContext(ctx)` after the stream was opened with
-// the caller's ctx (SPEC section 2, "The stream's context").
-type def struct {
+// An assign is one assignment to a variable (or to a struct field
+// through a selector): an assignment statement, a var spec, or a range
+// clause. Contexts and streams are traced by assignment and position, not
+// by variable, because the most common bug reuses the name: `g, ctx :=
+// errgroup.WithContext(ctx)` after the stream was opened with the
+// caller's ctx (docs/rules.md#the-streams-context).
+type assign struct {
 	obj   *types.Var
 	lhs   ast.Expr         // the assigned expression (identifier or selector)
 	rhs   ast.Expr         // the value, or nil for a zero value (var x T)
 	index int              // which result of a multi-value rhs
 	rhsAt int              // index of rhs among the statement's values
 	stmt  inspector.Cursor // the AssignStmt or ValueSpec
-	end   token.Pos        // uses at or after end see this def
+	end   token.Pos        // uses at or after end see this assignment
 	top   ast.Decl         // the top-level declaration that holds it
 	elem  bool             // a range value: an element of rhs
 }
 
 // packageLevel reports whether d is a package-level var declaration,
 // whose value every function of the package sees.
-func (d *def) packageLevel() bool {
+func (d *assign) packageLevel() bool {
 	gen, ok := d.top.(*ast.GenDecl)
 	return ok && d.stmt.Parent().Node() == gen
 }
 
-// defining reports whether d introduces its variable (`:=` or var) rather
-// than assigning an existing one.
-func (d *def) defining(info *types.Info) bool {
-	id, ok := d.lhs.(*ast.Ident)
-	return ok && info.Defs[id] != nil
-}
-
 // rhsCursor returns the cursor of d's value, or an invalid cursor.
-func (d *def) rhsCursor() inspector.Cursor {
+func (d *assign) rhsCursor() inspector.Cursor {
 	if d.rhs == nil {
 		return inspector.Cursor{}
 	}
@@ -101,26 +97,24 @@ type fileDecls struct {
 	decls []inspector.Cursor
 }
 
-// A goCall is g.Go(f) or g.TryGo(f): one task of a group.
+// A goCall is g.Go(f) or g.TryGo(f) on a group variable.
 type goCall struct {
-	call   *ast.CallExpr
-	cur    inspector.Cursor
-	group  types.Object // the group variable
-	inLoop bool         // a loop encloses the call inside the group's function
-	frame  *frame       // for a Go call in a helper given the group: its parameters
+	call  *ast.CallExpr
+	cur   inspector.Cursor
+	group types.Object // the group variable
 }
 
 // newIndex walks the package once.
 func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
-		info:    info,
-		calls:   make(map[*types.Func][]inspector.Cursor),
-		defsIn:  make(map[declKey][]*def),
-		pkgDecl: make(map[*types.Var]*def),
-		sends:   make(map[*types.Var][]*ast.SendStmt),
-		elems:   make(map[*types.Var][]*def),
-		defs:    make(map[*types.Var][]*def),
-		decls:   make(map[*types.Func]inspector.Cursor),
+		info:      info,
+		calls:     make(map[*types.Func][]inspector.Cursor),
+		assignsIn: make(map[declKey][]*assign),
+		pkgDecl:   make(map[*types.Var]*assign),
+		sends:     make(map[*types.Var][]*ast.SendStmt),
+		elems:     make(map[*types.Var][]*assign),
+		assigns:   make(map[*types.Var][]*assign),
+		decls:     make(map[*types.Func]inspector.Cursor),
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
@@ -148,7 +142,7 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					x.addValueSpec(cur, n, top)
 				case *ast.CallExpr:
 					x.addGoCall(cur, n)
-					if fn := staticFunc(info, n); fn != nil && fn.Pkg() == pkg {
+					if fn := code.StaticFunc(info, n); fn != nil && fn.Pkg() == pkg {
 						x.calls[fn] = append(x.calls[fn], cur)
 					}
 				case *ast.RangeStmt:
@@ -174,9 +168,9 @@ func (x *index) addAssign(cur inspector.Cursor, n *ast.AssignStmt, top ast.Decl)
 	for i, lhs := range n.Lhs {
 		switch {
 		case len(n.Rhs) == len(n.Lhs):
-			x.addDef(cur, lhs, n.Rhs[i], 0, i, n.End(), top)
+			x.addTarget(cur, lhs, n.Rhs[i], 0, i, n.End(), top)
 		case len(n.Rhs) == 1:
-			x.addDef(cur, lhs, n.Rhs[0], i, 0, n.End(), top)
+			x.addTarget(cur, lhs, n.Rhs[0], i, 0, n.End(), top)
 		}
 	}
 }
@@ -189,23 +183,23 @@ func (x *index) addValueSpec(cur inspector.Cursor, n *ast.ValueSpec, top ast.Dec
 	for i, name := range n.Names {
 		switch {
 		case len(n.Values) == 0:
-			x.addDef(cur, name, nil, 0, 0, end, top)
+			x.addTarget(cur, name, nil, 0, 0, end, top)
 		case len(n.Values) == len(n.Names):
-			x.addDef(cur, name, n.Values[i], 0, i, end, top)
+			x.addTarget(cur, name, n.Values[i], 0, i, end, top)
 		case len(n.Values) == 1:
-			x.addDef(cur, name, n.Values[0], i, 0, end, top)
+			x.addTarget(cur, name, n.Values[0], i, 0, end, top)
 		}
 	}
 }
 
-// addRange records `for _, v := range xs` as a def of v whose value is
-// an element of xs (def.elem).
+// addRange records `for _, v := range xs` as an assignment of v whose
+// value is an element of xs (assign.elem).
 func (x *index) addRange(cur inspector.Cursor, n *ast.RangeStmt, top ast.Decl) {
 	if n.Value == nil || (n.Tok != token.DEFINE && n.Tok != token.ASSIGN) {
 		return
 	}
-	if v, ok := x.info.ObjectOf(identOf(n.Value)).(*types.Var); ok {
-		x.add(&def{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
+	if v, ok := x.info.ObjectOf(code.IdentOf(n.Value)).(*types.Var); ok {
+		x.add(&assign{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
 	}
 }
 
@@ -234,22 +228,16 @@ func (x *index) addElems(cur inspector.Cursor, lhs, rhs ast.Expr, end token.Pos,
 			}
 		}
 	}
-	v, ok := x.info.ObjectOf(identOf(container)).(*types.Var)
+	v, ok := x.info.ObjectOf(code.IdentOf(container)).(*types.Var)
 	if !ok {
 		return
 	}
 	for _, val := range values {
-		x.elems[v] = append(x.elems[v], &def{obj: v, lhs: container, rhs: val, stmt: cur, end: end, top: top})
+		x.elems[v] = append(x.elems[v], &assign{obj: v, lhs: container, rhs: val, stmt: cur, end: end, top: top})
 	}
 }
 
-// identOf returns e as an identifier, or nil.
-func identOf(e ast.Expr) *ast.Ident {
-	id, _ := ast.Unparen(e).(*ast.Ident)
-	return id
-}
-
-func (x *index) addDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
+func (x *index) addTarget(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
 	if rhs != nil && index == 0 {
 		x.addElems(cur, lhs, rhs, end, top)
 	}
@@ -266,28 +254,29 @@ func (x *index) addDef(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int
 		}
 	}
 	if v, ok := obj.(*types.Var); ok {
-		x.add(&def{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
+		x.add(&assign{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
 	}
 }
 
-// add records d in the def lists.
-func (x *index) add(d *def) {
-	x.defs[d.obj] = append(x.defs[d.obj], d)
+// add records d in the assignment lists.
+func (x *index) add(d *assign) {
+	x.assigns[d.obj] = append(x.assigns[d.obj], d)
 	k := declKey{d.obj, d.top}
-	x.defsIn[k] = append(x.defsIn[k], d)
+	x.assignsIn[k] = append(x.assignsIn[k], d)
 	if d.packageLevel() {
 		x.pkgDecl[d.obj] = d
 	}
 }
 
 // addGoCall records g.Go(f) and g.TryGo(f) where g is a variable; a group
-// read from a field or returned by a call is not analysed (SPEC section 2).
+// read from a field or returned by a call is not analysed
+// (docs/rules.md#groups).
 func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || len(call.Args) != 1 {
 		return
 	}
-	if fn := funcIn(x.info, call, errgroupPath); fn == nil || (fn.Name() != "Go" && fn.Name() != "TryGo") {
+	if fn := code.FuncIn(x.info, call, errgroupPath); fn == nil || (fn.Name() != "Go" && fn.Name() != "TryGo") {
 		return
 	}
 	id, ok := ast.Unparen(sel.X).(*ast.Ident)

@@ -4,7 +4,7 @@ import (
 	"go/ast"
 	"go/types"
 
-	"golang.org/x/tools/go/types/typeutil"
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
 // Import paths of the libraries the analyzer knows.
@@ -35,7 +35,7 @@ type streamKind struct {
 
 func (k streamKind) ok() bool { return k.lib != noLibrary }
 
-// Client-side stream types of connect-go v1 (SPEC section 2).
+// Client-side stream types of connect-go v1 (docs/rules.md#streams).
 var connectV1ClientTypes = map[string]bool{
 	"BidiStreamForClient":         true,
 	"BidiStreamForClientSimple":   true,
@@ -45,7 +45,8 @@ var connectV1ClientTypes = map[string]bool{
 	"StreamingClientConn":         true,
 }
 
-// Handler-side stream types of connect-go v1 that can receive (SPEC section 7).
+// Handler-side stream types of connect-go v1 that can receive
+// (docs/rules.md#server-side).
 var connectV1ServerTypes = map[string]bool{
 	"BidiStream":           true,
 	"ClientStream":         true,
@@ -53,7 +54,7 @@ var connectV1ServerTypes = map[string]bool{
 }
 
 // blockingMethods lists, per library, the client stream methods that
-// wait on the peer. The table is SPEC section 2.
+// wait on the peer: the table of docs/rules.md#streams.
 var blockingMethods = [...]map[string]bool{
 	connectV1: {"Send": true, "Receive": true, "CloseAndReceive": true, "ResponseHeader": true, "ResponseTrailer": true},
 	connectV2: {"Send": true, "Receive": true, "CloseAndReceive": true, "SendHeaders": true},
@@ -61,7 +62,7 @@ var blockingMethods = [...]map[string]bool{
 }
 
 // receiveMethods lists, per library, the handler stream methods that
-// wait for the client's next message (SPEC section 7).
+// wait for the client's next message (docs/rules.md#server-side).
 var receiveMethods = [...]map[string]bool{
 	connectV1: {"Receive": true},
 	connectV2: {"Receive": true},
@@ -83,7 +84,7 @@ func isBlocking(k streamKind, method string) bool {
 // closer returns the method that closes a client stream of kind k and
 // frees a pending receive once the response headers have arrived:
 // connect-go v1's CloseResponse, v2's Close; "" for grpc-go, whose
-// CloseSend frees nothing (SPEC section 2; e2e/facts_test.go).
+// CloseSend frees nothing (docs/bug.md#facts; e2e/facts_test.go).
 func closer(k streamKind) string {
 	switch {
 	case k.server:
@@ -108,7 +109,7 @@ var connectV1BidiTypes = map[string]bool{
 // opened by the call open (nil when not visible), is a bidi stream: one
 // whose request side can stay open while a Receive waits. On those,
 // cancelling the context frees nothing once the server has answered
-// (SPEC section 1; e2e/facts_test.go). A v2 stream is bidi when its type
+// (docs/bug.md#facts; e2e/facts_test.go). A v2 stream is bidi when its type
 // can both Send and Receive, and a raw connect.ClientStream unless it was
 // opened by CallServerStream.
 func isConnectBidi(info *types.Info, k streamKind, t types.Type, open *ast.CallExpr) bool {
@@ -117,61 +118,29 @@ func isConnectBidi(info *types.Info, k streamKind, t types.Type, open *ast.CallE
 	}
 	switch k.lib {
 	case connectV1:
-		return isOneOf(t, connectV1Path, connectV1BidiTypes)
+		return connectV1BidiTypes[code.NamedIn(t, connectV1Path)]
 	case connectV2:
-		if isNamed(t, connectV2Path, "ClientStream") {
+		if code.IsNamed(t, connectV2Path, "ClientStream") {
 			if open == nil {
 				return true
 			}
-			fn := funcIn(info, open, connectV2Path)
+			fn := code.FuncIn(info, open, connectV2Path)
 			return fn == nil || fn.Name() != "CallServerStream"
 		}
-		return hasMethod(t, "Send") && hasMethod(t, "Receive")
+		return code.HasMethod(t, "Send") && code.HasMethod(t, "Receive")
 	}
 	return false
 }
 
-func hasMethod(t types.Type, name string) bool {
-	obj, _, _ := types.LookupFieldOrMethod(t, true, nil, name)
-	_, ok := obj.(*types.Func)
-	return ok
-}
-
-// namedOf returns the named type that t is, after aliases and one
-// pointer, or nil.
-func namedOf(t types.Type) *types.Named {
-	t = types.Unalias(t)
-	if p, ok := t.(*types.Pointer); ok {
-		t = types.Unalias(p.Elem())
-	}
-	n, _ := t.(*types.Named)
-	return n
-}
-
-// namedIn returns the name of t (after aliases and one pointer) when it
-// is a named type of package pkg, or "".
-func namedIn(t types.Type, pkg string) string {
-	if n := namedOf(t); n != nil && n.Obj().Pkg() != nil && n.Obj().Pkg().Path() == pkg {
-		return n.Obj().Name()
-	}
-	return ""
-}
-
-// isOneOf reports whether t (after aliases and one pointer) is a named
-// type of package pkg whose name is in names.
-func isOneOf(t types.Type, pkg string, names map[string]bool) bool {
-	return names[namedIn(t, pkg)]
-}
-
 // streamKindOf returns the stream kind of t, or the zero kind if t is not
-// a stream type (SPEC section 2). Types are matched by package path and
+// a stream type (docs/rules.md#streams). Types are matched by package path and
 // name, after resolving aliases and one level of pointer; grpc-go streams
 // count only when grpc is set.
 func streamKindOf(t types.Type, grpc bool) streamKind {
 	if t == nil {
 		return streamKind{}
 	}
-	named := namedOf(t)
+	named := code.NamedOf(t)
 	if named == nil || named.Obj().Pkg() == nil {
 		return streamKind{}
 	}
@@ -231,7 +200,7 @@ func grpcStream(named *types.Named) streamKind {
 	if recv == nil {
 		return streamKind{}
 	}
-	rn := namedOf(recv.Type())
+	rn := code.NamedOf(recv.Type())
 	if rn == nil {
 		return streamKind{}
 	}
@@ -250,31 +219,15 @@ func streamSide(lib library, name string) streamKind {
 	return streamKind{}
 }
 
-// isNamed reports whether t (after aliases and one pointer) is the named
-// type pkg.name.
-func isNamed(t types.Type, pkg, name string) bool {
-	return namedIn(t, pkg) == name
-}
-
 func isContext(t types.Type) bool {
 	_, ptr := types.Unalias(t).(*types.Pointer)
-	return !ptr && isNamed(t, contextPath, "Context")
+	return !ptr && code.IsNamed(t, contextPath, "Context")
 }
 
-func isGroupType(t types.Type) bool { return isNamed(t, errgroupPath, "Group") }
+func isGroupType(t types.Type) bool { return code.IsNamed(t, errgroupPath, "Group") }
 
 // isCancelFunc reports whether t is context.CancelFunc or
 // context.CancelCauseFunc.
 func isCancelFunc(t types.Type) bool {
-	return isNamed(t, contextPath, "CancelFunc") || isNamed(t, contextPath, "CancelCauseFunc")
-}
-
-// funcIn returns the function or method that call invokes when it
-// belongs to package path, or nil.
-func funcIn(info *types.Info, call *ast.CallExpr, path string) *types.Func {
-	fn, _ := typeutil.Callee(info, call).(*types.Func)
-	if fn == nil || fn.Pkg() == nil || fn.Pkg().Path() != path {
-		return nil
-	}
-	return fn
+	return code.IsNamed(t, contextPath, "CancelFunc") || code.IsNamed(t, contextPath, "CancelCauseFunc")
 }

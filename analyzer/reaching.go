@@ -2,9 +2,9 @@ package analyzer
 
 // Which assignments reach a position: the index's answers to "what does
 // this variable hold here". Contexts are tracked by the assignment that
-// reaches the opening call, never by the variable alone (SPEC section 2,
-// "The stream's context"); under a condition, every value that can
-// reach it counts.
+// reaches the opening call, never by the variable alone
+// (docs/rules.md#the-streams-context); under a condition, every value that
+// can reach it counts.
 
 import (
 	"go/ast"
@@ -13,21 +13,23 @@ import (
 	"sort"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
-// reaching returns the def whose value obj holds at pos, or nil. Within
+// reaching returns the assignment whose value obj holds at pos, or nil. Within
 // one top-level declaration, textual order stands in for control flow:
-// the last def that ends before pos (good enough for the straight-line
+// the last assignment that ends before pos (good enough for the straight-line
 // code that opens a stream and starts a group). Defs in other functions
 // are unordered with respect to pos; of them, only a package-level
 // declaration reaches it.
-func (x *index) reaching(obj types.Object, pos token.Pos) *def {
+func (x *index) reaching(obj types.Object, pos token.Pos) *assign {
 	v, ok := obj.(*types.Var)
 	if !ok {
 		return nil
 	}
-	var last *def
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+	var last *assign
+	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
 		if d.end <= pos {
 			last = d
 		}
@@ -50,11 +52,11 @@ func (x *index) topAt(pos token.Pos) ast.Decl {
 // pos, found by binary search, or the zero Cursor.
 func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
 	for _, f := range x.files {
-		if !within(f.file, pos) {
+		if !code.Within(f.file, pos) {
 			continue
 		}
 		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
-		if i < len(f.decls) && within(f.decls[i].Node(), pos) {
+		if i < len(f.decls) && code.Within(f.decls[i].Node(), pos) {
 			return f.decls[i]
 		}
 	}
@@ -66,32 +68,32 @@ func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
 // textually), then those after it in blocks that do not (run on some
 // paths only: `if t > 0 { sctx, cancel = ... }`). Two such defs in the
 // two branches of one if statement together stand for the dominating
-// one. entry is true when no def dominates, so the value the variable
+// one. entry is true when no assignment dominates, so the value the variable
 // had before them (on entry) can reach pos too. Outside the function,
 // only reaching's answer counts.
-func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*def, entry bool) {
+func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*assign, entry bool) {
 	v, ok := obj.(*types.Var)
 	if !ok {
 		return nil, false
 	}
 	entry = true
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
 		if d.end > pos {
 			continue
 		}
-		if block := blockOf(d.stmt); !block.Valid() || within(block.Node(), pos) {
-			defs, entry = []*def{d}, false
+		if block := blockOf(d.stmt); !block.Valid() || code.Within(block.Node(), pos) {
+			defs, entry = []*assign{d}, false
 			continue
 		}
 		if n := len(defs); n > 0 && inBothBranches(defs[n-1], d) {
-			defs, entry = []*def{defs[n-1], d}, false
+			defs, entry = []*assign{defs[n-1], d}, false
 			continue
 		}
 		defs = append(defs, d)
 	}
 	if len(defs) == 0 {
 		if d := x.reaching(obj, pos); d != nil {
-			return []*def{d}, false
+			return []*assign{d}, false
 		}
 		return nil, true
 	}
@@ -109,7 +111,7 @@ func blockOf(stmt inspector.Cursor) inspector.Cursor {
 
 // inBothBranches reports whether a and b stand directly in the then and
 // else blocks of one if statement.
-func inBothBranches(a, b *def) bool {
+func inBothBranches(a, b *assign) bool {
 	ba, bb := blockOf(a.stmt), blockOf(b.stmt)
 	if !ba.Valid() || !bb.Valid() {
 		return false
@@ -118,20 +120,15 @@ func inBothBranches(a, b *def) bool {
 	return ok && ifs.Body == ba.Node() && ifs.Else == bb.Node()
 }
 
-// defsBefore returns the defs of obj that end before pos in the top-level
+// assignsBefore returns the defs of obj that end before pos in the top-level
 // declaration that holds pos, in source order.
-func (x *index) defsBefore(obj types.Object, pos token.Pos) []*def {
+func (x *index) assignsBefore(obj types.Object, pos token.Pos) []*assign {
 	v, _ := obj.(*types.Var)
-	var out []*def
-	for _, d := range x.defsIn[declKey{v, x.topAt(pos)}] {
+	var out []*assign
+	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
 		if d.end <= pos {
 			out = append(out, d)
 		}
 	}
 	return out
-}
-
-// within reports whether pos is inside the node n.
-func within(n ast.Node, pos token.Pos) bool {
-	return n.Pos() <= pos && pos < n.End()
 }

@@ -8,20 +8,35 @@ import (
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/fix"
 )
 
-// A checker decides, for one package, which streams the groups' tasks
-// block on without a cancellation path, and reports them. It first
-// indexes the package (index.go), then checks each group that has tasks.
+// The pipeline, in one direction (docs/development.md#the-pipeline):
+//
+//	run      fast exit, then index the package in one walk (index.go)
+//	check    for each group with tasks: the blocking uses of its tasks
+//	         (groups.go, tasks.go, streams.go, contexts.go) and the
+//	         cancellation paths that reach them (paths.go)
+//	decide   one finding per stream and group that nothing frees
+//	         (decide.go, spec.go)
+//	plan     the fix the finding's spec asks for, or why there is none
+//	         (internal/fix)
+//	render   the message and the edits, from the finding and the plan,
+//	         assembled into one diagnostic (message.go, report.go)
+
+// A checker holds what the checks of one package share: the index, and
+// one node per group and per context value, so that a value is the same
+// wherever it is reached from.
 type checker struct {
 	pass     *analysis.Pass
 	info     *types.Info
 	settings Settings
 	*index
 
-	groups map[*def]*group     // the group each creation makes (groupOf)
+	groups map[*assign]*group  // the group each creation makes (groupOf)
 	ctxs   map[ctxKey]*ctxNode // each context value (ctxAt)
-	fixes  fixState            // what the package's fixes share (fix.go)
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
@@ -37,11 +52,14 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		info:     pass.TypesInfo,
 		settings: s,
 		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root()),
-		groups:   make(map[*def]*group),
+		groups:   make(map[*assign]*group),
 		ctxs:     make(map[ctxKey]*ctxNode),
 	}
+	planner := fix.NewPlanner(pass.Fset, pass.TypesInfo)
 	for _, g := range c.groupsWithTasks() {
-		c.checkGroup(g)
+		for _, f := range c.checkGroup(g) {
+			pass.Report(render(f, plan(planner, f)))
+		}
 	}
 	return nil, nil
 }
@@ -56,13 +74,15 @@ func imports(pkg *types.Package, path string) bool {
 	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == path })
 }
 
-// checkGroup reports each stream that a task of g blocks on and that the
-// group cannot free: client streams with no cancellation path from g
-// (SPEC section 3) and handler streams received in a task (section 7).
-func (c *checker) checkGroup(g *group) {
+// checkGroup returns the findings of g: each stream that a task of g
+// blocks on and that the group cannot free, client streams with no
+// cancellation path from g (docs/rules.md#when-it-reports) and handler
+// streams received in a task (docs/rules.md#server-side).
+func (c *checker) checkGroup(g *group) []*finding {
+	var out []*finding
 	seen := make(map[any]bool)
-	for _, task := range g.tasks {
-		for _, u := range c.usesOf(task) {
+	for _, t := range g.tasks {
+		for _, u := range c.usesOf(t) {
 			if seen[u.stream.key] {
 				continue // one diagnostic per (stream, group), at the first use
 			}
@@ -70,24 +90,37 @@ func (c *checker) checkGroup(g *group) {
 			switch {
 			case !u.stream.kind.server:
 				if c.groupEndsElsewhere(u.stream, g) {
-					if reach := c.reachOf(u, g); !reach.frees(u.stream) {
-						c.report(u, g, reach)
+					if p := c.pathsTo(u, g); !p.frees(u.stream) {
+						out = append(out, c.decide(u, g, p))
 					}
 				}
 			case c.settings.Server:
 				if g.hasSeveralTasks() && c.waits(g) {
-					c.reportServer(u, g)
+					out = append(out, &finding{kind: kindHandler, use: u, group: g})
 				}
 			}
 		}
 	}
+	return out
+}
+
+// plan plans the fix of f, or returns nil and why there is none.
+func plan(pl *fix.Planner, f *finding) *fix.Plan {
+	if f.spec == nil || f.noFix != "" {
+		return nil
+	}
+	p, err := pl.Plan(f.spec)
+	if err != nil {
+		return nil
+	}
+	return p
 }
 
 // waits reports whether the function that creates g waits for it in its
 // own body before returning: only then does a blocked receive hold the
 // handler.
 func (c *checker) waits(g *group) bool {
-	fn := innermostFunc(g.def.stmt)
+	fn := code.InnermostFunc(g.assign.stmt)
 	if !fn.Valid() {
 		return false
 	}
@@ -97,30 +130,31 @@ func (c *checker) waits(g *group) bool {
 		if !ok || sel.Sel.Name != "Wait" {
 			continue
 		}
-		if funcIn(c.info, call, errgroupPath) == nil {
+		if code.FuncIn(c.info, call, errgroupPath) == nil {
 			continue
 		}
-		if innermostFunc(cur) != fn {
+		if code.InnermostFunc(cur) != fn {
 			continue // waited on by a goroutine, not by the handler
 		}
-		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.def {
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.assign {
 			return true
 		}
 	}
 	return false
 }
 
-// groupEndsElsewhere is rule 3 of SPEC section 3: something other than
-// the stream's task can end the group's work. With several tasks another
-// task can fail; with one, only a cancelled parent can, and only if that
-// parent does not free the stream too. Cancelling never frees a
-// connect-go bidi stream once the server has answered (SPEC section 1),
-// so for those a parent that can be cancelled is enough.
+// groupEndsElsewhere is the third condition of docs/rules.md#when-it-reports:
+// something other than the stream's task can end the group's work. With
+// several tasks another task can fail; with one, only a cancelled parent
+// can, and only if that parent does not free the stream too. Cancelling
+// never frees a connect-go bidi stream once the server has answered
+// (docs/bug.md#facts), so for those a parent that can be cancelled is
+// enough.
 func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
 	if g.hasSeveralTasks() {
 		return true
 	}
-	if g.zero() || !s.visible() || neverCancelled(g.parent) {
+	if g.zero() || !s.ctxKnown() || neverCancelled(g.parent) {
 		return false
 	}
 	return s.bidi || !derivesFrom(s.ctx, g.parent)

@@ -6,22 +6,39 @@ import (
 	"go/types"
 
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
-// A streamRef is a stream value as the group's function sees it.
+// A streamRef is a stream value as the group's function sees it
+// (docs/rules.md#how-streams-are-traced). How much of it is known varies;
+// each field says when it is set, and nothing else may be assumed.
 type streamRef struct {
-	kind   streamKind
-	name   string        // how messages name it: "stream", "c.stream"
-	key    any           // identity: the opening def, else the variable or field
-	def    *def          // the def that made it, nil if not visible
-	open   *ast.CallExpr // the call that opened it, nil if not visible
-	ctxArg ast.Expr      // the context argument of open
-	ctx    *ctxNode      // the stream's context, nil if not visible
-	bidi   bool          // a connect-go bidi stream (isConnectBidi)
-	typ    types.Type    // the stream's type at the blocking call
+	kind streamKind
+	// name is how messages name it: "stream", "c.stream", or the opening
+	// call as written for a stream used where it is opened.
+	name string
+	// key is its identity: the assignment that stored it, else the
+	// opening call, the variable or the field it was read from.
+	key any
+	// assign is the assignment that stored the stream in a variable or
+	// field (the caller's, for a stream a constructor opened); nil when
+	// the stream was received (a parameter, a field or a channel filled
+	// elsewhere) or is used inside the expression that opens it.
+	assign *assign
+	// open is the call that opened the stream, and ctxArg its context
+	// argument; both nil when the opening is not visible or takes no
+	// context. ctx is the context value there: set exactly when ctxArg is.
+	open   *ast.CallExpr
+	ctxArg ast.Expr
+	ctx    *ctxNode
+	bidi   bool       // a connect-go bidi stream (isConnectBidi)
+	typ    types.Type // the stream's type at the blocking call
 }
 
-func (s *streamRef) visible() bool { return s.ctx != nil }
+// ctxKnown reports whether the stream's context is known: its opening is
+// visible and takes a context.
+func (s *streamRef) ctxKnown() bool { return s.ctx != nil }
 
 // A use is a blocking call on a stream reached from a task.
 type use struct {
@@ -31,7 +48,6 @@ type use struct {
 	site   ast.Node      // where to report: the task's own call leading to it
 	via    string        // the helper it was reached through, if any
 	recv   string        // the stream as written at the blocking call
-	task   *goCall
 	// taskFunc is the function the task runs: a cancel deferred there
 	// runs only once the task returns, too late to free it.
 	taskFunc ast.Node
@@ -83,7 +99,7 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 				return ref
 			}
 		}
-		return c.streamOfDef(d, kind, fr, hops)
+		return c.streamOfAssign(d, kind, fr, hops)
 	case *ast.CallExpr:
 		return c.streamOpenedBy(x, kind, fr)
 	case *ast.SelectorExpr:
@@ -129,10 +145,10 @@ func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos toke
 		return nil
 	}
 	// x.f = v: the last such assignment before the use, after x exists.
-	fds := c.defsBefore(field, bpos)
+	fds := c.assignsBefore(field, bpos)
 	for i := len(fds) - 1; i >= 0; i-- {
 		d := fds[i]
-		if within(d.top, obj.Pos()) && d.end <= obj.Pos() {
+		if code.Within(d.top, obj.Pos()) && d.end <= obj.Pos() {
 			break // before x was declared
 		}
 		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
@@ -176,9 +192,9 @@ func (c *checker) fieldIn(lit *ast.CompositeLit, field types.Object) ast.Expr {
 // constructedField follows x := newSession(ctx, ...) into a same-package
 // constructor and returns the value its return statement gives field
 // (`return &session{stream: s}`), seen in the constructor's frame, with
-// the caller's def (SPEC section 2: a same-package constructor opens the
-// stream).
-func (c *checker) constructedField(call *ast.CallExpr, d *def, field types.Object, fr *frame) *binding {
+// the caller's assignment (docs/rules.md#how-streams-are-traced: a
+// same-package constructor opens the stream).
+func (c *checker) constructedField(call *ast.CallExpr, d *assign, field types.Object, fr *frame) *binding {
 	decl, cfr := c.declOf(call, fr)
 	if !decl.Valid() {
 		return nil
@@ -214,23 +230,24 @@ func (c *checker) constructedField(call *ast.CallExpr, d *def, field types.Objec
 	return out
 }
 
-// streamOfDef returns the stream that d assigns, with its opening call
-// and context when they are visible (SPEC section 2). A stream received
+// streamOfAssign returns the stream that d assigns, with its opening call
+// and context when they are visible (docs/rules.md#how-streams-are-traced).
+// A stream received
 // from a channel is the one sent on it in the same function (a task
 // that opens it and hands it to a reader).
-func (c *checker) streamOfDef(d *def, kind streamKind, fr *frame, hops int) *streamRef {
+func (c *checker) streamOfAssign(d *assign, kind streamKind, fr *frame, hops int) *streamRef {
 	if d.elem {
 		if e := c.elemOf(d); e != nil {
 			if ref := c.traceStream(e.rhs, fr, e.stmt.Node().Pos(), kind, hops+1); ref != nil {
 				return ref
 			}
 		}
-		return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+		return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, assign: d}
 	}
 	switch rhs := ast.Unparen(d.rhs).(type) {
 	case *ast.CallExpr:
 		ref := c.streamOpenedBy(rhs, kind, fr)
-		ref.name, ref.key, ref.def = types.ExprString(d.lhs), d, d
+		ref.name, ref.key, ref.assign = types.ExprString(d.lhs), d, d
 		return ref
 	case *ast.UnaryExpr:
 		if sent := c.sentOn(rhs, d); sent != nil {
@@ -239,20 +256,20 @@ func (c *checker) streamOfDef(d *def, kind streamKind, fr *frame, hops int) *str
 			}
 		}
 	}
-	return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, def: d}
+	return &streamRef{kind: kind, name: types.ExprString(d.lhs), key: d, assign: d}
 }
 
 // elemOf returns, for `for _, s := range xs`, the first value put into
-// xs in the same function before the loop (SPEC section 2: streams
-// collected in a loop). Streams collected together are taken to be
+// xs in the same function before the loop (streams collected in a loop,
+// docs/rules.md#how-streams-are-traced). Streams collected together are taken to be
 // opened alike.
-func (c *checker) elemOf(d *def) *def {
-	v, ok := c.info.ObjectOf(identOf(d.rhs)).(*types.Var)
+func (c *checker) elemOf(d *assign) *assign {
+	v, ok := c.info.ObjectOf(code.IdentOf(d.rhs)).(*types.Var)
 	if !ok {
 		return nil
 	}
 	for _, e := range c.elems[v] {
-		if within(d.top, e.stmt.Node().Pos()) && e.end <= d.stmt.Node().Pos() {
+		if code.Within(d.top, e.stmt.Node().Pos()) && e.end <= d.stmt.Node().Pos() {
 			return e
 		}
 	}
@@ -284,14 +301,15 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 		}
 		break
 	}
-	ref.open, ref.ctxArg = call, arg
-	ref.ctx = c.ctxAt(arg, arg.Pos())
+	if ctx := c.ctxAt(arg, arg.Pos()); ctx != nil {
+		ref.open, ref.ctxArg, ref.ctx = call, arg, ctx
+	}
 	return ref
 }
 
 // sentOn returns the send that d's `<-ch` receives: the one send on ch in
 // d's function, or nil.
-func (c *checker) sentOn(recv *ast.UnaryExpr, d *def) *ast.SendStmt {
+func (c *checker) sentOn(recv *ast.UnaryExpr, d *assign) *ast.SendStmt {
 	id, ok := ast.Unparen(recv.X).(*ast.Ident)
 	if recv.Op != token.ARROW || !ok {
 		return nil
@@ -299,7 +317,7 @@ func (c *checker) sentOn(recv *ast.UnaryExpr, d *def) *ast.SendStmt {
 	v, _ := c.info.Uses[id].(*types.Var)
 	var out *ast.SendStmt
 	for _, send := range c.sends[v] {
-		if !within(d.top, send.Pos()) {
+		if !code.Within(d.top, send.Pos()) {
 			continue
 		}
 		if out != nil {
@@ -312,12 +330,12 @@ func (c *checker) sentOn(recv *ast.UnaryExpr, d *def) *ast.SendStmt {
 
 // seenFromCaller returns the stream ref, opened in a same-package
 // constructor, as the caller sees it: named as the task writes it
-// (sess.stream), made by the caller's def, with the context the caller
-// passes, so that the fix can act at the caller (SPEC section 5: fix at
-// the opener).
-func seenFromCaller(ref *streamRef, x ast.Expr, caller *def) *streamRef {
+// (sess.stream), made by the caller's assignment, with the context the
+// caller passes, so that the fix can act at the caller
+// (docs/fixes.md#fix-at-the-opener).
+func seenFromCaller(ref *streamRef, x ast.Expr, caller *assign) *streamRef {
 	out := *ref
-	out.name, out.def = types.ExprString(x), caller
+	out.name, out.assign = types.ExprString(x), caller
 	if call, ok := ast.Unparen(caller.rhs).(*ast.CallExpr); ok && ref.open != nil {
 		out.open = call
 	}
@@ -325,7 +343,7 @@ func seenFromCaller(ref *streamRef, x ast.Expr, caller *def) *streamRef {
 }
 
 // copied returns the variable that d copies (s := in), or nil.
-func copied(d *def) *ast.Ident {
+func copied(d *assign) *ast.Ident {
 	id, ok := ast.Unparen(d.rhs).(*ast.Ident)
 	if !ok || d.index != 0 || d.elem {
 		return nil
@@ -356,7 +374,8 @@ func responseCloser(s *streamRef) string {
 
 // embeddedStream traces a stream whose method is promoted through an
 // embedded field (`type conn struct{ chatv2.ChatServiceChatClientStream }`,
-// then conn.Receive(), SPEC section 2): x is the value the method is
+// then conn.Receive(), docs/rules.md#how-streams-are-traced): x is the
+// value the method is
 // called on and index the selection's path. It returns the embedded
 // stream's kind and field, or a zero kind.
 func (c *checker) embeddedStream(x ast.Expr, index []int) (streamKind, *types.Var) {

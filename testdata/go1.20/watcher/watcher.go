@@ -23,7 +23,7 @@ func wrap(ctx context.Context, client ChatClient) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: .*cancel it with a goroutine that waits on gctx\.Done\(\)`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: .*cancel it with go func\(\) \{ <-gctx\.Done\(\); rpcCancel\(\) \}\(\)`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
@@ -37,7 +37,7 @@ func cause(ctx context.Context, client ChatClient) error {
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: .*cancel it with a goroutine that waits on gctx\.Done\(\)`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: .*cancel it with go func\(\) \{ <-gctx\.Done\(\); cancel\(context\.Cause\(gctx\)\) \}\(\)`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }

@@ -70,7 +70,7 @@ func helperParent(ctx context.Context, s *session, client chatgrpc.ChatClient) e
 		return err
 	}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context, s\.withAuth\(ctx\), is not cancelled when gctx is; derive the stream's context with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context, s\.withAuth\(ctx\), is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(s\.withAuth\(ctx\)\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }

@@ -16,7 +16,7 @@ func discarded(ctx context.Context, client chatgrpc.ChatClient) error {
 		return err
 	}
 	g, _ := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when the group's context is; name the group's context and derive ctx with context\.WithCancel`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when the group's context is; name the group's context gctx, derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 	g.Go(func() error { return errors.New("fail") })
 	return g.Wait()
 }

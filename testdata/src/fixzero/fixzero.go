@@ -17,7 +17,7 @@ func varGroup(ctx context.Context, client chatgrpc.ChatClient) error {
 	if err != nil {
 		return err
 	}
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: group g has no context to cancel the stream's context ctx; create g with errgroup\.WithContext`
+	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever in an errgroup task: group g has no context to cancel the stream's context ctx; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create the group with g, gctx := errgroup\.WithContext\(rpcCtx\) and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 	g.Go(func() error { return errors.New("fail") })
 	return g.Wait()
 }

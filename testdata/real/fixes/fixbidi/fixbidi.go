@@ -102,7 +102,7 @@ func closeOnlyV2(ctx context.Context, client *chatv2.ChatClient) error {
 	}
 	g, gctx := errgroup.WithContext(ctx)
 	context.AfterFunc(gctx, func() { _ = stream.Close() })
-	g.Go(func() error { _, err := stream.Receive(); return err }) // want `the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = stream\.Close\(\) \}\)`
+	g.Go(func() error { _, err := stream.Receive(); return err }) // want `the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ rpcCancel\(\); _ = stream\.Close\(\) \}\)`
 	g.Go(func() error { return stream.Send(nil) })
 	return g.Wait()
 }

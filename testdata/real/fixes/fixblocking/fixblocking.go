@@ -28,7 +28,7 @@ func groupFirst(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 		return err
 	}
 	g.Go(func() error {
-		for stream.Receive() { // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		for stream.Receive() { // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 		}
 		return stream.Err()
 	})
@@ -45,7 +45,7 @@ func otherContext(ctx, detached context.Context, c *connect.Client[Msg, Msg]) er
 		return err
 	}
 	g.Go(func() error {
-		for stream.Receive() { // want `the stream's context detached is not cancelled when gctx is; derive detached with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		for stream.Receive() { // want `the stream's context detached is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(detached\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 		}
 		return stream.Err()
 	})
@@ -80,7 +80,7 @@ func inTask(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 		if err != nil {
 			return err
 		}
-		for stream.Receive() { // want `the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		for stream.Receive() { // want `the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 		}
 		return stream.Err()
 	})
@@ -100,7 +100,7 @@ func generated(ctx context.Context, client chatv1.ChatServiceClient) error {
 		return err
 	}
 	g.Go(func() error {
-		for stream.Receive() { // want `the stream's context, context\.WithoutCancel\(ctx\), is not cancelled when gctx is; derive the stream's context with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		for stream.Receive() { // want `the stream's context, context\.WithoutCancel\(ctx\), is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(context\.WithoutCancel\(ctx\)\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 		}
 		return stream.Err()
 	})

@@ -87,7 +87,7 @@ func unnamed(ctx context.Context, client chatgrpc.ChatClient, shards []*chatgrpc
 		if err != nil {
 			return err
 		}
-		g.Go(func() error { _, err := stream.Recv(); return err }) // want `name the group's context and pass gctx in place of ctx`
+		g.Go(func() error { _, err := stream.Recv(); return err }) // want `name the group's context gctx and pass gctx in place of ctx`
 	}
 	return g.Wait()
 }

@@ -25,7 +25,7 @@ func handOff(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		stream = c.CallBidiStream(ctx)
-		if err := stream.Send(&Msg{}); err != nil { // want `stream\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = stream\.CloseResponse\(\) \}\)`
+		if err := stream.Send(&Msg{}); err != nil { // want `stream\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ rpcCancel\(\); _ = stream\.CloseResponse\(\) \}\)`
 			return err
 		}
 		close(ready)
@@ -56,7 +56,7 @@ func overChannel(ctx context.Context, client chatgrpc.ChatClient) error {
 		if err != nil {
 			return err
 		}
-		if err := stream.Send(&chatgrpc.Msg{}); err != nil { // want `stream\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		if err := stream.Send(&chatgrpc.Msg{}); err != nil { // want `stream\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 			return err
 		}
 		if err := stream.CloseSend(); err != nil {
@@ -86,7 +86,7 @@ func ownTask(ctx context.Context, client chatgrpc.ChatClient) error {
 		if err != nil {
 			return err
 		}
-		_, err = stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		_, err = stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 		return err
 	})
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
@@ -105,11 +105,11 @@ func twoHandOffs(ctx context.Context, client chatgrpc.ChatClient, c *connect.Cli
 		if err != nil {
 			return err
 		}
-		return up.Send(&chatgrpc.Msg{}) // want `up\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it with context\.AfterFunc\(gctx, cancel\)`
+		return up.Send(&chatgrpc.Msg{}) // want `up\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
 	})
 	g.Go(func() error {
 		bidi = c.CallBidiStream(ctx)
-		return bidi.Send(&Msg{}) // want `bidi\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = bidi\.CloseResponse\(\) \}\)`
+		return bidi.Send(&Msg{}) // want `bidi\.Send can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx2, rpcCancel2 := context\.WithCancel\(ctx\) with defer rpcCancel2\(\), open the stream on rpcCtx2 and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ rpcCancel2\(\); _ = bidi\.CloseResponse\(\) \}\)`
 	})
 	g.Go(func() error { <-gctx.Done(); _, err := up.Recv(); return err })
 	g.Go(func() error { _, err := bidi.Receive(); return err })

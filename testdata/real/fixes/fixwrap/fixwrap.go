@@ -20,7 +20,7 @@ func sharedParent(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {
 		for {
-			if _, err := stream.Receive(); err != nil { // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive ctx with context\.WithCancel and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ cancel\(\); _ = stream\.CloseResponse\(\) \}\)`
+			if _, err := stream.Receive(); err != nil { // want `stream\.Receive can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx, create group g on rpcCtx too and cancel it and close the stream with context\.AfterFunc\(gctx, func\(\) \{ rpcCancel\(\); _ = stream\.CloseResponse\(\) \}\)`
 				return err
 			}
 		}

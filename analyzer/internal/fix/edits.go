@@ -1,11 +1,10 @@
-package analyzer
+package fix
 
 import (
 	"cmp"
 	"fmt"
 	"go/ast"
 	"go/token"
-	"go/types"
 	"slices"
 	"strings"
 
@@ -13,21 +12,19 @@ import (
 	"golang.org/x/tools/go/ast/inspector"
 )
 
-// edits renders the fix of r as text edits: the import, the derived
-// pair, the group's context, and the wiring, each from the plan.
-func (c *checker) edits(r *remedy) []analysis.TextEdit {
-	p := r.fix
-	if r.site != nil {
-		return []analysis.TextEdit{p.closeAtSite(r)}
+// Edits renders the plan as text edits: the import, the derived pair, the
+// group's context, and the wiring, each from the plan's Code.
+func (p *Plan) Edits() []analysis.TextEdit {
+	s, c := p.spec, p.Code()
+	if s.Remedy == CloseAtSite {
+		return []analysis.TextEdit{p.closeAtSite(c)}
 	}
 	var out []analysis.TextEdit
 	if p.importCtx {
-		out = append(out, p.addImport(contextPath))
+		out = append(out, p.addImport("context"))
 	}
 	if w := p.wrap; w != nil {
-		out = append(out,
-			p.insertBefore(w.at, fmt.Sprintf("%s, %s := %s.WithCancel(%s)", w.ctx, w.cancel, p.ctxPkg, w.ctxText), "defer "+w.cancel+"()"),
-			replace(w.ctxArg, w.ctx))
+		out = append(out, p.insertBefore(w.at, c.Pair, c.Defer), replace(w.ctxArg, w.ctx))
 		if w.reparent != nil {
 			out = append(out, replace(w.reparent, w.ctx))
 		}
@@ -35,40 +32,39 @@ func (c *checker) edits(r *remedy) []analysis.TextEdit {
 	if gc := p.gctx; gc.rename != nil {
 		out = append(out, replace(gc.rename, gc.name))
 	} else if gc.create.Valid() {
-		out = append(out, replace(gc.create.Node(), gc.text))
+		out = append(out, replace(gc.create.Node(), c.Create))
 	}
-	if p.swap != nil {
-		out = append(out, replace(p.swap, p.gctx.name))
-		if r.closer != "" {
-			out = append(out, p.insertAfter(p.after, r.closeEach(p.ctxPkg, p.gctx.name)))
+	if s.Remedy == OpenUnderGroup {
+		out = append(out, replace(s.Swap, c.Swap))
+		if c.Wiring != "" {
+			out = append(out, p.insertAfter(p.after, c.Wiring))
 		}
 		return out
 	}
-	wiring := r.wiring(names{ctxPkg: p.ctxPkg, cancel: p.cancel, gctx: p.gctx.name})
 	if p.before.Valid() {
 		// After the pair, which the edit above inserts at the same point.
-		return append(out, p.insertBefore(p.before, wiring))
+		return append(out, p.insertBefore(p.before, c.Wiring))
 	}
-	return append(out, p.insertAfter(p.after, wiring))
+	return append(out, p.insertAfter(p.after, c.Wiring))
 }
 
 // closeAtSite adds the close to the func that already cancels the stream
 // once the group's context is done.
-func (p *fixPlan) closeAtSite(r *remedy) analysis.TextEdit {
-	site, closing := r.site, r.closeCall()
-	if site.arg != nil {
-		return replace(site.arg, fmt.Sprintf("func() { %s(); %s }", types.ExprString(site.arg), closing))
+func (p *Plan) closeAtSite(c Code) analysis.TextEdit {
+	site := p.spec.Site
+	if site.Arg != nil {
+		return replace(site.Arg, c.SiteFunc)
 	}
-	body := site.lit.Body
+	body := site.Lit.Body
 	if p.tok.Line(body.Lbrace) == p.tok.Line(body.Rbrace) {
-		return insertion(site.stmt.Node().End(), "; "+closing)
+		return insertion(site.Stmt.Node().End(), "; "+c.Close)
 	}
-	return p.insertAfter(site.stmt, closing)
+	return p.insertAfter(site.Stmt, c.Close)
 }
 
 // insertAfter inserts a statement on a line of its own after stmt, after
 // any comment that ends stmt's line.
-func (p *fixPlan) insertAfter(stmt inspector.Cursor, text string) analysis.TextEdit {
+func (p *Plan) insertAfter(stmt inspector.Cursor, text string) analysis.TextEdit {
 	line := p.tok.Line(stmt.Node().End())
 	return insertion(p.lineEnd(line), "\n"+p.indent(stmt.Node().Pos())+text)
 }
@@ -76,14 +72,15 @@ func (p *fixPlan) insertAfter(stmt inspector.Cursor, text string) analysis.TextE
 // insertBefore inserts statements on lines of their own before stmt,
 // above the comments that lead up to it, so that those comments stay
 // with the statement they describe.
-func (p *fixPlan) insertBefore(stmt inspector.Cursor, lines ...string) analysis.TextEdit {
+func (p *Plan) insertBefore(stmt inspector.Cursor, lines ...string) analysis.TextEdit {
 	start := stmt.Node().Pos()
 	line := p.tok.Line(start)
-	before, _ := slices.BinarySearchFunc(p.file.Comments, start, func(cg *ast.CommentGroup, pos token.Pos) int {
+	comments := p.spec.File.Comments
+	before, _ := slices.BinarySearchFunc(comments, start, func(cg *ast.CommentGroup, pos token.Pos) int {
 		return cmp.Compare(cg.Pos(), pos)
 	})
 	for i := before - 1; i >= 0; i-- {
-		cg := p.file.Comments[i]
+		cg := comments[i]
 		if p.tok.Line(cg.End()) != line-1 || p.tok.Position(cg.Pos()).Column != p.tok.Position(start).Column {
 			break
 		}
@@ -100,17 +97,18 @@ func (p *fixPlan) insertBefore(stmt inspector.Cursor, lines ...string) analysis.
 // addImport returns the edit that adds an import of path (a standard
 // library package) where gofmt keeps it: sorted into the first import
 // block's standard library group, else as a declaration of its own.
-func (p *fixPlan) addImport(path string) analysis.TextEdit {
+func (p *Plan) addImport(path string) analysis.TextEdit {
+	file := p.spec.File
 	quoted := fmt.Sprintf("%q", path)
 	var first *ast.GenDecl
-	for _, d := range p.file.Decls {
+	for _, d := range file.Decls {
 		if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.IMPORT {
 			first = gd
 			break
 		}
 	}
 	if first == nil {
-		return insertion(p.file.Name.End(), "\n\nimport "+quoted)
+		return insertion(file.Name.End(), "\n\nimport "+quoted)
 	}
 	if !first.Lparen.IsValid() {
 		return insertion(first.Pos(), "import "+quoted+"\n")
@@ -142,7 +140,7 @@ func isStdPath(p string) bool {
 }
 
 // lineEnd returns the position of the newline that ends line.
-func (p *fixPlan) lineEnd(line int) token.Pos {
+func (p *Plan) lineEnd(line int) token.Pos {
 	if line < p.tok.LineCount() {
 		return p.tok.LineStart(line+1) - 1
 	}
@@ -151,7 +149,7 @@ func (p *fixPlan) lineEnd(line int) token.Pos {
 
 // indent returns the indentation of the line holding pos (gofmt indents
 // with tabs, one per level).
-func (p *fixPlan) indent(pos token.Pos) string {
+func (p *Plan) indent(pos token.Pos) string {
 	return strings.Repeat("\t", max(p.tok.Position(pos).Column, 1)-1)
 }
 

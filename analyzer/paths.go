@@ -8,11 +8,14 @@ import (
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
-// A reach says how the group's failure reaches a stream: the cancellation
-// paths of SPEC section 4, found in the function that creates the group.
-type reach struct {
+// paths says how the group's failure reaches a stream: the cancellation
+// paths of docs/rules.md#cancellation-paths, found in the function that
+// creates the group and the same-package functions it hands things to.
+type paths struct {
 	cancelled  bool // the stream's context is cancelled while the group works
 	closed     bool // the stream's closer runs while the group works
 	underGroup bool // the stream was opened under the group's context
@@ -31,28 +34,29 @@ type cancelSite struct {
 	lit  *ast.FuncLit     // that literal
 }
 
-// frees reports whether the reach frees a pending call on s. A cancel
+// frees reports whether the paths free a pending call on s. A cancel
 // frees grpc-go streams and connect-go server and client streams; a
-// connect-go bidi stream needs the cancel and the close (SPEC section 1);
+// connect-go bidi stream needs the cancel and the close
+// (docs/rules.md#connect-go-bidi-streams-need-the-cancel-and-the-close);
 // a connect-go v2 Close alone frees any other v2 stream, and, when the
 // stream's context is not visible, any cancel func counts (the programmer
 // has taken charge).
-func (r reach) frees(s *streamRef) bool {
+func (r paths) frees(s *streamRef) bool {
 	closeFrees := r.closed && s.kind.lib == connectV2
-	if s.visible() && s.bidi {
+	if s.ctxKnown() && s.bidi {
 		return r.cancelled && r.closed
 	}
 	return r.cancelled || closeFrees
 }
 
-// reachOf finds how the failure of g reaches the stream of u.
-func (c *checker) reachOf(u *use, g *group) reach {
+// pathsTo finds how the failure of g reaches the stream of u.
+func (c *checker) pathsTo(u *use, g *group) paths {
 	s := u.stream
-	var r reach
-	if s.visible() && !g.zero() && underGroup(s.ctx, g) {
+	var r paths
+	if s.ctxKnown() && !g.zero() && underGroup(s.ctx, g) {
 		r.cancelled, r.underGroup = true, true
 	}
-	fn := outermostFunc(g.def.stmt)
+	fn := code.OutermostFunc(g.assign.stmt)
 	if !fn.Valid() {
 		return r
 	}
@@ -67,7 +71,7 @@ func (c *checker) reachOf(u *use, g *group) reach {
 	// The cancel funcs that count: those of the stream's context when it is
 	// visible, else any that does not cancel a context derived below it.
 	var cancels []types.Object
-	if s.visible() {
+	if s.ctxKnown() {
 		for _, n := range cancelFuncs(s.ctx) {
 			cancels = append(cancels, n.cancel)
 		}
@@ -76,7 +80,7 @@ func (c *checker) reachOf(u *use, g *group) reach {
 		v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
 		switch {
 		case !ok:
-		case s.visible():
+		case s.ctxKnown():
 			if slices.Contains(cancels, types.Object(v)) {
 				cancelRef(cur)
 			}
@@ -98,17 +102,18 @@ func (c *checker) reachOf(u *use, g *group) reach {
 		}
 	}
 	if !r.cancelled || !r.closed {
-		c.reachThroughHelpers(s, cancels, g, fn, &r)
+		c.pathsThroughHelpers(s, cancels, g, fn, &r)
 	}
 	return r
 }
 
-// reachThroughHelpers adds the paths that same-package functions make
-// (SPEC section 4): context.AfterFunc(gctx, sess.Stop) where Stop cancels
+// pathsThroughHelpers adds the paths that same-package functions make
+// (docs/rules.md#cancellation-paths): context.AfterFunc(gctx, sess.Stop)
+// where Stop cancels
 // the stream's context or closes the stream, and a helper given the
 // group's context that registers such a func (closeOnDone(gctx, stream)).
 // cancels are the cancel funcs of the stream's context.
-func (c *checker) reachThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, r *reach) {
+func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, r *paths) {
 	if g.zero() {
 		return
 	}
@@ -139,7 +144,7 @@ func (c *checker) reachThroughHelpers(s *streamRef, cancels []types.Object, g *g
 				if c.isAfterFunc(reg) && c.boundUnderGroup(reg.Args[0], fr, g) {
 					if body, bfr := c.funcValue(reg.Args[1], fr, reg.Pos()); body.Valid() {
 						e.scan(body, bfr, 0)
-					} else if lit := unparen(inner.ChildAt(edge.CallExpr_Args, 1)); lit.Valid() {
+					} else if lit := code.Unparen(inner.ChildAt(edge.CallExpr_Args, 1)); lit.Valid() {
 						e.scan(lit, fr, 0)
 					}
 				}
@@ -205,7 +210,7 @@ func (e *effects) scan(fn inspector.Cursor, fr *frame, depth int) {
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if obj := c.calledVar(call.Fun, fr); obj != nil {
-			if slices.Contains(e.cancels, obj) || !e.s.visible() && isCancelFunc(obj.Type()) {
+			if slices.Contains(e.cancels, obj) || !e.s.ctxKnown() && isCancelFunc(obj.Type()) {
 				e.cancelled = true
 			}
 			continue
@@ -264,14 +269,15 @@ func (c *checker) calledVar(fun ast.Expr, fr *frame) types.Object {
 // that the package derives (`ctx, cancel := context.WithCancel(parent)`)
 // while the stream s was not opened in the package: a stream received as
 // a parameter or read from a field was opened before that context
-// existed, so cancelling it cannot reach the stream (SPEC section 4: the
-// cancel must be the stream's context's or an ancestor's).
+// existed, so cancelling it cannot reach the stream (the cancel must be
+// the stream's context's or an ancestor's,
+// docs/rules.md#cancellation-paths).
 func (c *checker) cancelsNewContext(v *types.Var, s *streamRef) bool {
-	if s.def != nil {
+	if s.assign != nil {
 		return false
 	}
-	for _, d := range c.defs[v] {
-		if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok && d.index == 1 && funcIn(c.info, call, contextPath) != nil {
+	for _, d := range c.assigns[v] {
+		if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok && d.index == 1 && code.FuncIn(c.info, call, contextPath) != nil {
 			return true
 		}
 	}
@@ -313,13 +319,13 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 		}
 		if called {
 			if decl, _ := c.declOf(call, nil); decl.Valid() {
-				return false, nil // a same-package helper: reachThroughHelpers looks inside
+				return false, nil // a same-package helper: pathsThroughHelpers looks inside
 			}
 		}
 		return true, nil // handed on: time.AfterFunc, another package, a struct field
 	}
 	callCur := cur.Parent()
-	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && innermostFunc(callCur).Node() == blocked {
+	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && code.InnermostFunc(callCur).Node() == blocked {
 		return false, nil
 	}
 	for p := range callCur.Enclosing((*ast.FuncLit)(nil)) {
@@ -349,7 +355,7 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 }
 
 func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
-	fn := funcIn(c.info, call, contextPath)
+	fn := code.FuncIn(c.info, call, contextPath)
 	return fn != nil && fn.Name() == "AfterFunc" && len(call.Args) == 2
 }
 

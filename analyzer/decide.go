@@ -1,0 +1,192 @@
+package analyzer
+
+import (
+	"go/ast"
+	"go/types"
+
+	"golang.org/x/tools/go/ast/inspector"
+
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/fix"
+)
+
+// A finding is the decision behind one diagnostic: what is wrong, what
+// the user must do, and what a fix must achieve (docs/rules.md). decide
+// makes it whole; the planner and the renderer only read it.
+type finding struct {
+	kind   string // the kind of finding (docs/checks.md)
+	use    *use
+	group  *group
+	remedy remedy
+
+	ctx        string // the stream's context as written; "" when not visible
+	ctxIsName  bool   // ctx is a variable or field, not a call
+	reassigned bool   // the stream was opened with ctx before ctx became the group's context
+	closer     string // the method that also frees a pending call, or ""
+
+	// spec is what the remedy's code does, for the message and the fix;
+	// nil for remedies without code.
+	spec *fix.Spec
+	// noFix says why no fix is offered even though the remedy has code;
+	// "" when the planner may try.
+	noFix string
+}
+
+// A remedy is what the user must do so that the group's failure reaches
+// the stream (docs/fixes.md).
+type remedy uint8
+
+const (
+	// wireCancel: the stream's context is visible; cancel it (and close
+	// a connect-go stream) when the group's context is done.
+	wireCancel remedy = iota
+	// closeNotVisible: the context is not visible, but a connect-go v2
+	// stream's Close frees it.
+	closeNotVisible
+	// openerMustAct: the context is not visible; only the code that
+	// opened the stream can cancel it.
+	openerMustAct
+	// noGroupContext: a zero-value group, and the stream's context is not
+	// visible: nothing here can be wired.
+	noGroupContext
+	// addClose: a connect-go bidi stream whose context the group's
+	// failure cancels, but which nothing closes
+	// (docs/rules.md#connect-go-bidi-streams-need-the-cancel-and-the-close).
+	addClose
+	// openUnderGroup: a stream opened once per loop iteration, where a
+	// defer or a registration per iteration would pile up: open it under
+	// the group's context instead (docs/fixes.md#no-pile-up-in-loops).
+	openUnderGroup
+	// reopenedInLoop: a connect-go bidi stream reopened in a loop inside a
+	// task: its close, registered per attempt, would pile up; no fix.
+	reopenedInLoop
+)
+
+// Kinds of finding (docs/checks.md).
+const (
+	kindUncancelled = "uncancelled-stream"
+	kindReassigned  = "reassigned-context"
+	kindBidiClose   = "bidi-needs-close"
+	kindHandler     = "handler-receive"
+)
+
+// decide makes the finding for the first blocking use u of a stream in a
+// task of g, which paths p do not free.
+func (c *checker) decide(u *use, g *group, p paths) *finding {
+	s := u.stream
+	f := &finding{use: u, group: g, kind: kindUncancelled}
+	if s.ctxKnown() {
+		f.ctx, f.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
+		f.reassigned = !g.zero() && f.ctx == g.ctxName()
+	}
+	switch {
+	case s.ctxKnown() && s.bidi && p.cancelled:
+		f.remedy, f.kind, f.closer = addClose, kindBidiClose, closer(s.kind)
+		f.spec = c.spec(u, g, fix.CloseAfterOpen)
+		f.spec.Closer = f.closer
+		if site := c.usableSite(p.site, f.spec); site != nil {
+			f.spec.Remedy, f.spec.Site = fix.CloseAtSite, site
+		} else if cs := cancelFuncs(s.ctx); len(cs) > 0 && !p.underGroup {
+			f.spec.Remedy, f.spec.Cancel = fix.WireCancel, cancelOf(cs[0])
+		}
+	case !s.ctxKnown() && g.zero():
+		f.remedy = noGroupContext
+	case !s.ctxKnown() && s.kind.lib == connectV2:
+		f.remedy, f.closer = closeNotVisible, "Close"
+		f.spec = c.spec(u, g, fix.CloseStream)
+		f.spec.Closer = f.closer
+	case !s.ctxKnown():
+		f.remedy = openerMustAct
+	default:
+		f.remedy = wireCancel
+		f.spec = c.spec(u, g, fix.WireCancel)
+		if blockingOpen(s) {
+			// A server stream whose opening blocks is freed by the cancel,
+			// opening and receive alike (e2e facts); the cancel is wired
+			// before the opening, where the stream has no name yet.
+			f.spec.Early = true
+		} else {
+			f.closer = responseCloser(s)
+		}
+		if cs := cancelFuncs(s.ctx); len(cs) > 0 {
+			f.spec.Cancel = cancelOf(cs[0])
+		}
+		if loop := c.iterationLoop(s, g); loop.Valid() {
+			c.perIteration(f, loop)
+		}
+		if f.spec != nil {
+			f.spec.Closer = f.closer
+		}
+	}
+	if f.reassigned && f.remedy != addClose {
+		f.kind = kindReassigned
+	}
+	if f.spec != nil && f.noFix == "" && f.closer != "" && f.spec.Stream.Name == "" {
+		f.noFix = "the stream has no name to close it by: it is opened inside the expression that uses it"
+	}
+	return f
+}
+
+// perIteration decides the remedy for a stream opened once per iteration
+// of loop (docs/fixes.md#no-pile-up-in-loops). A cancel func made outside
+// the loop serves every iteration: it is wired once, outside. Otherwise
+// the stream, or the per-iteration context with the cancel func, is
+// opened under the group's context, which Wait cancels when it returns.
+// A connect-go bidi stream needs the close as well, and a close
+// registered per iteration piles up unless each iteration starts its own
+// task; other streams are freed by the cancel alone, so they get no close.
+func (c *checker) perIteration(f *finding, loop inspector.Cursor) {
+	s, g, sp := f.use.stream, f.group, f.spec
+	sp.Early = true
+	if !s.bidi {
+		f.closer = ""
+	}
+	var swap ast.Expr
+	switch n := sp.Cancel; {
+	case n == nil:
+		swap = s.ctxArg
+	case !loop.Contains(n.Def) && !s.bidi:
+		return // wireCancel, wired once outside the loop
+	default:
+		if call, ok := ast.Unparen(cancelFuncs(s.ctx)[0].assign.rhs).(*ast.CallExpr); ok && len(call.Args) > 0 {
+			swap = call.Args[0]
+		}
+	}
+	f.remedy, sp.Remedy, sp.Cancel, sp.Swap = openUnderGroup, fix.OpenUnderGroup, nil, swap
+	sp.Stream.TaskPerIteration = c.taskPerIteration(s, g)
+	switch {
+	case f.closer != "" && !sp.Stream.TaskPerIteration:
+		f.remedy, f.spec = reopenedInLoop, nil // its closes would pile up
+	case swap == nil:
+		f.noFix = "the stream's context has no parent to replace"
+	case g.zero() && swap != s.ctxArg, !g.zero() && !sameValue(c.ctxAt(swap, swap.Pos()), g.parent):
+		f.noFix = "the context to replace is not the group's parent, so the stream would lose values or a deadline"
+	case g.ctx != nil && c.reaching(g.ctx.obj, swap.Pos()) != g.ctx:
+		f.noFix = "the group's context variable holds another value where the stream's context is chosen"
+	}
+}
+
+// groupAfterSwap reports whether the context to replace is chosen before
+// the group exists, so the group must be created first.
+func (f *finding) groupAfterSwap() bool {
+	g := f.group
+	return f.spec != nil && f.spec.Swap != nil && !g.zero() && f.spec.Swap.Pos() < g.assign.stmt.Node().End()
+}
+
+// blockingOpen reports whether the call that opened s waits for the
+// peer: a connect-go server stream's opening (v1 and v2 CallServerStream,
+// and the generated methods and helpers that return its result) sends the
+// request and waits for the response headers (docs/rules.md#streams; the
+// opening rows of e2e/facts_test.go). grpc-go's returns at once.
+func blockingOpen(s *streamRef) bool {
+	if s.open == nil || s.typ == nil || s.kind.server {
+		return false
+	}
+	switch s.kind.lib {
+	case connectV1:
+		return code.IsNamed(s.typ, connectV1Path, "ServerStreamForClient")
+	case connectV2:
+		return !s.bidi && code.HasMethod(s.typ, "Receive") && !code.HasMethod(s.typ, "CloseAndReceive")
+	}
+	return false
+}
