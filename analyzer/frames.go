@@ -34,7 +34,10 @@ func (fr *frame) lookup(obj types.Object) (binding, bool) {
 type binding struct {
 	expr ast.Expr
 	fr   *frame
-	ctor *assign // the caller's def, for a field a constructor returns
+	ctor *assign // the caller's assignment, for a field a constructor returns
+	// holder is the assignment that stored the value in a field of a
+	// local variable (x := &T{f: v}, x.f = v).
+	holder *assign
 }
 
 // declOf returns the declaration of the same-package function or method

@@ -10,6 +10,7 @@ import (
 	"go/token"
 	"go/types"
 	"go/version"
+	"strings"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -71,8 +72,12 @@ func (c *checker) spec(u *use, g *group, r fix.Remedy) *fix.Spec {
 // constructor put in sess; "" when the code gives it no name.
 func (c *checker) streamName(s *streamRef) (string, types.Object) {
 	if d := s.assign; d != nil {
-		if id, ok := d.lhs.(*ast.Ident); ok && (s.name == id.Name || len(s.name) > len(id.Name) && s.name[:len(id.Name)+1] == id.Name+".") {
-			return s.name, d.obj
+		root := rootIdent(d.lhs)
+		if root == nil {
+			return "", nil
+		}
+		if s.name == root.Name || strings.HasPrefix(s.name, root.Name+".") {
+			return s.name, c.info.ObjectOf(root)
 		}
 		return "", nil
 	}
@@ -80,6 +85,21 @@ func (c *checker) streamName(s *streamRef) (string, types.Object) {
 		return s.name, v // a parameter
 	}
 	return "", nil
+}
+
+// rootIdent returns the identifier a selector chain starts with (s in
+// s.conn.stream), or nil.
+func rootIdent(e ast.Expr) *ast.Ident {
+	for {
+		switch x := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			return x
+		case *ast.SelectorExpr:
+			e = x.X
+		default:
+			return nil
+		}
+	}
 }
 
 // cancelOf is the fix's view of a cancel func of the stream's context.

@@ -109,8 +109,11 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 		}
 		if v := c.fieldValue(x.X, sel.Obj(), fr, pos); v != nil {
 			if ref := c.traceStream(v.expr, v.fr, v.expr.Pos(), kind, hops+1); ref != nil {
-				if v.ctor != nil {
+				switch {
+				case v.ctor != nil:
 					ref = seenFromCaller(ref, x, v.ctor)
+				case ref.assign == nil && v.holder != nil:
+					ref = heldIn(ref, x, v.holder) // &session{stream: c.Chat(ctx)}
 				}
 				return ref
 			}
@@ -153,7 +156,7 @@ func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos toke
 		}
 		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
 			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
-				return &binding{expr: d.rhs}
+				return &binding{expr: d.rhs, holder: d}
 			}
 		}
 	}
@@ -169,7 +172,7 @@ func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos toke
 	switch rhs := rhs.(type) {
 	case *ast.CompositeLit:
 		if v := c.fieldIn(rhs, field); v != nil {
-			return &binding{expr: v, fr: bfr}
+			return &binding{expr: v, fr: bfr, holder: d}
 		}
 	case *ast.CallExpr:
 		return c.constructedField(rhs, d, field, bfr)
@@ -339,6 +342,16 @@ func seenFromCaller(ref *streamRef, x ast.Expr, caller *assign) *streamRef {
 	if call, ok := ast.Unparen(caller.rhs).(*ast.CallExpr); ok && ref.open != nil {
 		out.open = call
 	}
+	return &out
+}
+
+// heldIn returns the stream ref, opened inside the expression that
+// stores it in a field (`s := &session{stream: c.Chat(ctx)}`, `s.stream =
+// c.Chat(ctx)`), as the code names it: by the field it is read from,
+// stored by holder.
+func heldIn(ref *streamRef, x ast.Expr, holder *assign) *streamRef {
+	out := *ref
+	out.name, out.assign = types.ExprString(x), holder
 	return &out
 }
 

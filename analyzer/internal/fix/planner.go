@@ -98,11 +98,75 @@ func (pl *Planner) Plan(s *Spec) (*Plan, error) {
 	default:
 		err = errors.New("nothing to fix")
 	}
+	if err == nil {
+		err = p.ownLines()
+	}
 	if err != nil {
 		return nil, err
 	}
 	pl.record(p)
 	return p, nil
+}
+
+// ownLines checks that every statement the plan inserts lines before or
+// after stands on lines of its own, so that the lines go where the plan
+// says and stay gofmt-clean: `g.Go(func() error { s := open(ctx); ... })`
+// on one line has no line to put a statement on inside the task.
+func (p *Plan) ownLines() error {
+	if w := p.wrap; w != nil && !p.startsLine(w.at) {
+		return errSharedLine
+	}
+	if p.before.Valid() && !p.startsLine(p.before) {
+		return errSharedLine
+	}
+	if p.after.Valid() && !p.endsLine(p.after) {
+		return errSharedLine
+	}
+	if site := p.spec.Site; site != nil && site.Stmt.Valid() && p.tok.Line(site.Lit.Body.Lbrace) != p.tok.Line(site.Lit.Body.Rbrace) && !p.endsLine(site.Stmt) {
+		return errSharedLine
+	}
+	return nil
+}
+
+var errSharedLine = errors.New("the statement the fix would add a line next to shares its line with other code")
+
+// startsLine reports whether stmt is the first code on its line.
+func (p *Plan) startsLine(stmt inspector.Cursor) bool {
+	line := p.tok.Line(stmt.Node().Pos())
+	if prev, ok := stmt.PrevSibling(); ok {
+		return p.tok.Line(prev.Node().End()) < line
+	}
+	switch parent := stmt.Parent().Node().(type) {
+	case *ast.BlockStmt:
+		return p.tok.Line(parent.Lbrace) < line
+	case *ast.CaseClause:
+		return p.tok.Line(parent.Colon) < line
+	case *ast.CommClause:
+		return p.tok.Line(parent.Colon) < line
+	}
+	return false
+}
+
+// endsLine reports whether stmt is the last code on its line (a comment
+// may follow it).
+func (p *Plan) endsLine(stmt inspector.Cursor) bool {
+	line := p.tok.Line(stmt.Node().End())
+	if next, ok := stmt.NextSibling(); ok {
+		return p.tok.Line(next.Node().Pos()) > line
+	}
+	clause := stmt.Parent()
+	switch parent := clause.Node().(type) {
+	case *ast.BlockStmt:
+		return p.tok.Line(parent.Rbrace) > line
+	case *ast.CaseClause, *ast.CommClause:
+		if next, ok := clause.NextSibling(); ok {
+			return p.tok.Line(next.Node().Pos()) > line
+		}
+		if body, ok := clause.Parent().Node().(*ast.BlockStmt); ok {
+			return p.tok.Line(body.Rbrace) > line
+		}
+	}
+	return false
 }
 
 func (pl *Planner) newPlan(s *Spec) (*Plan, error) {
