@@ -1,7 +1,9 @@
 package analyzer
 
 import (
+	_ "embed"
 	"flag"
+	"strings"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -11,23 +13,51 @@ import (
 // the word that //nolint comments use.
 const Name = "bidictxlint"
 
-// URL is the README section that explains the bug.
-const URL = "https://github.com/bidictxlint/bidictxlint#the-bug"
+// URL is the page that explains the bug.
+const URL = "https://github.com/bidictxlint/bidictxlint/blob/main/docs/bug.md#the-bug"
 
-// ProofURL is the README section with the runtime proof that cancelling
-// does not free a connect-go bidi stream once the server has answered:
-// the URL of the diagnostics that ask for the close as well.
-const ProofURL = "https://github.com/bidictxlint/bidictxlint#proof"
+// ProofURL is the section with the runtime proof that cancelling does not
+// free a connect-go bidi stream once the server has answered: the URL of
+// the diagnostics that ask for the close as well.
+const ProofURL = "https://github.com/bidictxlint/bidictxlint/blob/main/docs/bug.md#proof"
 
-const doc = `report RPC streams in errgroup tasks that the group cannot cancel
+// doc is the analyzer's documentation: the "# Analyzer bidictxlint"
+// section of the package comment in doc.go, as x/tools' passes keep it.
+//
+//go:embed doc.go
+var docSource string
 
-A client RPC stream (connect-go, grpc-go) is bound to the context it was
-opened with: its Send and Receive take no context. When a stream is
-driven from errgroup tasks and the stream's context is not cancelled when
-the group's context is, a failing task leaves another task blocked in
-Receive and g.Wait() never returns. bidictxlint reports the first
-blocking call on such a stream and suggests cancelling the RPC's context
-with context.AfterFunc(gctx, cancel).`
+var doc = extractDoc(docSource, Name)
+
+// extractDoc returns the section of the package comment in src headed
+// "# Analyzer name", with the "name: " that starts its first line
+// removed, so that its first line is the analyzer's one-line summary.
+func extractDoc(src, name string) string {
+	var lines []string
+	in := false
+	for line := range strings.Lines(src) {
+		text, ok := strings.CutPrefix(strings.TrimRight(line, "\n"), "//")
+		if !ok {
+			break // the end of the package comment
+		}
+		text = strings.TrimPrefix(text, " ")
+		if strings.HasPrefix(text, "# ") {
+			if in {
+				break
+			}
+			in = text == "# Analyzer "+name
+			continue
+		}
+		if in {
+			lines = append(lines, text)
+		}
+	}
+	out := strings.TrimSpace(strings.Join(lines, "\n"))
+	if rest, ok := strings.CutPrefix(out, name+": "); ok {
+		return rest
+	}
+	panic("doc.go has no section \"# Analyzer " + name + "\" starting with \"" + name + ": \"")
+}
 
 // Settings configure an analyzer built by New. The zero value turns every
 // optional check off; DefaultSettings returns what the command uses.

@@ -1,17 +1,16 @@
 // Package analyzer defines bidictxlint, an analysis that reports RPC
-// streams driven from errgroup tasks that the group cannot cancel.
+// streams driven from errgroup tasks that nothing frees when the group's
+// work ends.
 //
 // # Analyzer bidictxlint
 //
-// bidictxlint: report RPC streams in errgroup tasks that the group cannot cancel
+// bidictxlint: report RPC streams in errgroup tasks that the group cannot free
 //
 // A client RPC stream of connect-go (v1 or v2) or grpc-go is bound to the
-// context it was opened with: its Send and Receive take no context, and
-// only cancelling that context interrupts a blocked Receive. When such a
-// stream is used from the tasks of an errgroup created with
-// errgroup.WithContext, a failing task cancels the group's context, not
-// the stream's; the task blocked in Receive keeps waiting and g.Wait()
-// never returns:
+// context it was opened with: its Send and Receive take no context. When
+// such a stream is used from the tasks of an errgroup and the group's
+// failure does not reach it, the task blocked in Receive keeps waiting
+// and g.Wait() never returns:
 //
 //	stream, err := client.Chat(ctx)
 //	g, ctx := errgroup.WithContext(ctx) // ctx is the group's context from here on
@@ -21,56 +20,64 @@
 //
 // The analysis reports the first blocking call on such a stream in a task
 // of the group, when no cancellation path leads from the group's context
-// to the stream's, and something other than that task can end the
-// group's work (another task, or a parent context that the stream does
-// not share). Cancellation paths are: opening the stream with the group's
-// context or one derived from it; context.AfterFunc(gctx, cancel) with a
-// cancel func of the stream's context or of a cancelable ancestor; a
-// task, goroutine or callback that calls such a cancel func, or a
-// connect-go v2 Close of the stream.
+// to the stream, and something other than that task can end the group's
+// work. On grpc-go and on connect-go server and client streams, a path is
+// a cancel of the stream's context: opening it under the group's context,
+// context.AfterFunc(gctx, cancel), a watcher, or another task that
+// cancels. On a connect-go bidi stream, once the server has answered and
+// while the request side is open, cancelling frees neither a pending
+// Receive nor a blocked Send, so a path must also close the stream
+// (CloseResponse in v1, Close in v2): the usual remedy and a stream
+// opened with the group's context are reported too.
 //
-// A connect-go bidi stream needs more: once the server has answered and
-// while the request side is open, cancelling its context frees neither a
-// pending Receive nor a blocked Send (Go's HTTP/2 client watches the
-// context only after the request body is written). For those streams a
-// path must both cancel the stream's context and close the stream
-// (CloseResponse in v1, Close in v2), so the usual remedy,
-// context.AfterFunc(gctx, cancel), and a stream opened with the group's
-// context are reported too.
-//
-// The suggested fix wires the RPC's cancellation to the group:
+// The suggested fix cancels the RPC when the group's context is done, and
+// closes a connect-go stream as well:
 //
 //	rpcCtx, rpcCancel := context.WithCancel(ctx)
 //	defer rpcCancel()
-//	stream, err := client.Chat(rpcCtx)
-//	...
+//	stream := client.Chat(rpcCtx)
 //	g, ctx := errgroup.WithContext(rpcCtx)
-//	context.AfterFunc(ctx, rpcCancel)
+//	context.AfterFunc(ctx, func() { rpcCancel(); _ = stream.CloseResponse() })
 //
-// It reuses a cancel func already in scope, closes connect-go streams as
-// well (adding the close to an existing context.AfterFunc func or watcher
-// rather than registering a second one), names a discarded group
-// context, turns a zero-value group into errgroup.WithContext when that is
-// safe, starts a watcher goroutine in files before Go 1.21, and closes a
-// connect-go v2 stream whose context is not visible. It never cancels a
-// stream that other tasks still use: for a stream opened in one task and
-// used beyond it, the pair goes in the function that calls Wait. It
-// wires before a connect-go v1 server-stream open, which waits for the
-// response headers. A stream opened once per loop iteration is opened
-// under the group's context instead of getting a defer and a
-// registration per iteration; a connect-go bidi stream in a loop gets no
-// fix.
+// The message of each diagnostic quotes the code its fix writes. In a
+// handler, a task that receives from the handler's own stream while the
+// handler waits in g.Wait() is reported too, without a fix.
 //
-// On the server side, a handler whose errgroup task receives from the
-// handler's stream while the handler waits in g.Wait() is reported too:
-// a handler cannot cancel its own request context, so the receive stays
-// blocked until the client sends or hangs up.
-//
-// The analysis looks at one package at a time, without facts or SSA, and
-// returns at once for packages that do not import errgroup.
+// The rules, the fixes and the runtime facts they rest on are documented
+// in docs/rules.md, docs/fixes.md and docs/bug.md of the repository
+// (https://github.com/bidictxlint/bidictxlint).
 //
 // Flags:
 //
 //	-grpc=false    ignore grpc-go streams
 //	-server=false  do not report handler-side receives
+//
+// # Glossary
+//
+// The code and its comments keep to these words.
+//
+//   - stream: a client (or, for the handler check, server) RPC stream of
+//     connect-go or grpc-go, a value of one of the types in libraries.go.
+//   - opening: the call that returns a stream (client.Chat(ctx)); the
+//     stream's context is that call's context argument.
+//   - blocking call (use): a stream method that waits for the peer
+//     (Receive, Send, CloseAndReceive, ...), reached from a task.
+//   - group: an errgroup.Group whose creation is visible; the group's
+//     context is the second result of errgroup.WithContext.
+//   - task: a function a group runs, given to g.Go or g.TryGo.
+//   - join: the call that waits for the tasks, g.Wait().
+//   - assignment (assign): one assignment to a variable or field; values
+//     are traced by the assignment that reaches a position, never by
+//     variable alone.
+//   - path (cancellation path): what makes the group's failure free a
+//     blocked call: a cancel of the stream's context, a close of the
+//     stream, or both (paths.go).
+//   - finding: the decision behind one diagnostic: what is wrong, what the
+//     user must do (the remedy), and what a fix must achieve (decide.go).
+//   - remedy: what the user must do, one of a fixed set (wireCancel,
+//     addClose, openUnderGroup, ...).
+//   - spec: a finding's fix, described for the planner in syntax and
+//     names (internal/fix.Spec).
+//   - plan: where each line of a fix goes and which names it introduces
+//     (internal/fix.Plan); the message and the edits are rendered from it.
 package analyzer
