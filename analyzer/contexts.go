@@ -46,7 +46,7 @@ const (
 // propagates reports whether cancelling the parent cancels the child.
 func (s deriveStep) propagates() bool { return s != stepNone && s != stepNoCancel }
 
-// ctxKey identifies one context value: the value a def assigns, a
+// ctxKey identifies one context value: the value an assignment assigns, a
 // variable on entry (a parameter or a package variable), or an
 // expression evaluated once.
 type ctxKey struct {
@@ -64,14 +64,14 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		if obj == nil {
 			return c.opaqueCtx(e)
 		}
-		defs, entry := c.reachingValues(obj, pos)
+		assigns, entry := c.reachingValues(obj, pos)
 		switch {
-		case len(defs) == 1 && !entry:
-			return c.ctxOfAssign(defs[0])
-		case len(defs) > 0:
+		case len(assigns) == 1 && !entry:
+			return c.ctxOfAssign(assigns[0])
+		case len(assigns) > 0:
 			return c.node(ctxKey{expr: x}, func() *ctxNode {
 				n := &ctxNode{}
-				for _, d := range defs {
+				for _, d := range assigns {
 					n.alts = append(n.alts, c.ctxOfAssign(d))
 				}
 				if entry {
@@ -92,7 +92,7 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 }
 
 // entryCtx is the value a variable has on entry to the function: a
-// parameter's, or a package variable's that no def reaches.
+// parameter's, or a package variable's that no assignment reaches.
 func (c *checker) entryCtx(obj types.Object) *ctxNode {
 	return c.node(ctxKey{obj: obj}, func() *ctxNode { return &ctxNode{} })
 }

@@ -19,10 +19,11 @@ type finding struct {
 	group  *group
 	remedy remedy
 
-	ctx        string // the stream's context as written; "" when not visible
-	ctxIsName  bool   // ctx is a variable or field, not a call
-	reassigned bool   // the stream was opened with ctx before ctx became the group's context
-	closer     string // the method that also frees a pending call, or ""
+	ctx         string // the stream's context as written; "" when not visible
+	ctxIsName   bool   // ctx is a variable or field, not a call
+	reassigned  bool   // the stream was opened with ctx before ctx became the group's context
+	lateForOpen bool   // the cancel is wired in the task only after the blocking opening
+	closer      string // the method that also frees a pending call, or ""
 
 	// spec is what the remedy's code does, for the message and the fix;
 	// nil for remedies without code.
@@ -74,7 +75,7 @@ const (
 // task of g, which paths p do not free.
 func (c *checker) decide(u *use, g *group, p paths) *finding {
 	s := u.stream
-	f := &finding{use: u, group: g, kind: kindUncancelled}
+	f := &finding{use: u, group: g, kind: kindUncancelled, lateForOpen: p.lateForOpen}
 	if s.ctxKnown() {
 		f.ctx, f.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
 		f.reassigned = !g.zero() && f.ctx == g.ctxName()

@@ -37,6 +37,9 @@ type index struct {
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
+	// fieldCalls holds the calls of each func-valued struct field
+	// (r.cancel()), for following a cancel func stored in a field.
+	fieldCalls map[*types.Var][]inspector.Cursor
 	// sends holds the sends on each channel variable, for following a
 	// stream handed over a channel.
 	sends map[*types.Var][]*ast.SendStmt
@@ -107,14 +110,15 @@ type goCall struct {
 // newIndex walks the package once.
 func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
 	x := &index{
-		info:      info,
-		calls:     make(map[*types.Func][]inspector.Cursor),
-		assignsIn: make(map[declKey][]*assign),
-		pkgDecl:   make(map[*types.Var]*assign),
-		sends:     make(map[*types.Var][]*ast.SendStmt),
-		elems:     make(map[*types.Var][]*assign),
-		assigns:   make(map[*types.Var][]*assign),
-		decls:     make(map[*types.Func]inspector.Cursor),
+		info:       info,
+		calls:      make(map[*types.Func][]inspector.Cursor),
+		fieldCalls: make(map[*types.Var][]inspector.Cursor),
+		assignsIn:  make(map[declKey][]*assign),
+		pkgDecl:    make(map[*types.Var]*assign),
+		sends:      make(map[*types.Var][]*ast.SendStmt),
+		elems:      make(map[*types.Var][]*assign),
+		assigns:    make(map[*types.Var][]*assign),
+		decls:      make(map[*types.Func]inspector.Cursor),
 	}
 	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for file := range root.Children() {
@@ -144,6 +148,8 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					x.addGoCall(cur, n)
 					if fn := code.StaticFunc(info, n); fn != nil && fn.Pkg() == pkg {
 						x.calls[fn] = append(x.calls[fn], cur)
+					} else if f := calledField(info, n); f != nil {
+						x.fieldCalls[f] = append(x.fieldCalls[f], cur)
 					}
 				case *ast.RangeStmt:
 					x.addRange(cur, n, top)
@@ -159,6 +165,20 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 		x.files = append(x.files, tops)
 	}
 	return x
+}
+
+// calledField returns the struct field that call calls (r.cancel()), or
+// nil.
+func calledField(info *types.Info, call *ast.CallExpr) *types.Var {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return nil
+	}
+	if s := info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+		v, _ := s.Obj().(*types.Var)
+		return v
+	}
+	return nil
 }
 
 func (x *index) addAssign(cur inspector.Cursor, n *ast.AssignStmt, top ast.Decl) {

@@ -61,6 +61,8 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 			steps = append(steps, fmt.Sprintf("assign the stream to a variable, then cancel it and call its %s once %s is done", f.closer, gctx))
 		case f.closer != "":
 			steps = append(steps, "cancel it and close the stream with "+code.Wiring)
+		case f.lateForOpen:
+			steps = append(steps, "cancel it before the opening with "+code.Wiring)
 		default:
 			steps = append(steps, "cancel it with "+code.Wiring)
 		}
@@ -90,6 +92,8 @@ func (f *finding) notCancelled(b *strings.Builder, why string) {
 	switch {
 	case g.zero():
 		fmt.Fprintf(b, "group %s has no context to cancel the stream's context%s; %s", g.name(), f.ctxApposition(), why)
+	case f.lateForOpen:
+		fmt.Fprintf(b, "its opening waits for the server's answer, and %s is cancelled when %s is only after the opening returns; %s", f.ctxWords("its context"), g.ctxName(), why)
 	case f.reassigned:
 		fmt.Fprintf(b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; %s", f.ctx, f.ctx, why)
 	default:

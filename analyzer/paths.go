@@ -19,6 +19,10 @@ type paths struct {
 	cancelled  bool // the stream's context is cancelled while the group works
 	closed     bool // the stream's closer runs while the group works
 	underGroup bool // the stream was opened under the group's context
+	// lateForOpen: the stream's opening blocks, and the only cancel is
+	// wired in the opening task after it, so it cannot free the opening
+	// (docs/rules.md#cancellation-paths).
+	lateForOpen bool
 	// site is where a cancel that does not close runs: the func of a
 	// context.AfterFunc or a watcher goroutine, to which a fix adds the
 	// close; nil when there is none.
@@ -60,8 +64,16 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 	if !fn.Valid() {
 		return r
 	}
+	lateAfter := token.NoPos // a cancel wired in the task after a blocking opening there is too late
+	if blockingOpen(s) && code.Within(u.taskFunc, s.open.Pos()) {
+		lateAfter = s.open.End()
+	}
 	cancelRef := func(ref inspector.Cursor) {
 		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
+			if lateAfter.IsValid() && ref.Node().Pos() >= lateAfter && code.Within(u.taskFunc, ref.Node().Pos()) {
+				r.lateForOpen = true
+				return
+			}
 			r.cancelled = true
 			if r.site == nil {
 				r.site = site
@@ -322,7 +334,10 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 				return false, nil // a same-package helper: pathsThroughHelpers looks inside
 			}
 		}
-		return true, nil // handed on: time.AfterFunc, another package, a struct field
+		if f := c.storedInField(cur); f != nil {
+			return c.fieldCalledWhileGroupWorks(f, blocked), nil
+		}
+		return true, nil // handed on: time.AfterFunc, another package
 	}
 	callCur := cur.Parent()
 	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && code.InnermostFunc(callCur).Node() == blocked {
@@ -348,10 +363,92 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 			if _, ok := p.Parent().Parent().Node().(*ast.GoStmt); ok && parent.Fun == lit {
 				return true, site // a watcher goroutine
 			}
+			if lit == blocked {
+				return false, nil // runs only when the blocked task is not blocked
+			}
+			if c.isGoCall(parent) && !runsOnEveryExit(p, callCur) {
+				return false, nil // another task that can return without it
+			}
 		}
 		return true, nil // a task or a callback
 	}
 	return false, nil
+}
+
+// isGoCall reports whether call is g.Go(f) or g.TryGo(f) of an errgroup.
+func (c *checker) isGoCall(call *ast.CallExpr) bool {
+	fn := code.FuncIn(c.info, call, errgroupPath)
+	return fn != nil && (fn.Name() == "Go" || fn.Name() == "TryGo")
+}
+
+// runsOnEveryExit reports whether the call at call, inside the task
+// literal at task, runs whichever way the task returns: it is deferred in
+// the task itself, or no return of the task comes before it. A cancel
+// that a task makes only on its success path leaves the stream blocked
+// when that task fails (docs/rules.md#cancellation-paths).
+func runsOnEveryExit(task, call inspector.Cursor) bool {
+	if _, ok := call.Parent().Node().(*ast.DeferStmt); ok && code.InnermostFunc(call) == task {
+		return true
+	}
+	early := false
+	task.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
+		switch cur.Node().(type) {
+		case *ast.FuncLit:
+			return cur == task // a nested literal's returns are its own
+		case *ast.ReturnStmt:
+			if cur.Node().Pos() < call.Node().Pos() {
+				early = true
+			}
+		}
+		return !early
+	})
+	return !early
+}
+
+// storedInField returns the field that the value at cur is stored in, by
+// a composite literal (`&runner{cancel: cancel}`) or an assignment
+// (`r.cancel = cancel`), or nil.
+func (c *checker) storedInField(cur inspector.Cursor) *types.Var {
+	switch parent := cur.Parent().Node().(type) {
+	case *ast.KeyValueExpr:
+		if parent.Value == cur.Node() {
+			if k, ok := parent.Key.(*ast.Ident); ok {
+				if v, ok := c.info.Uses[k].(*types.Var); ok && v.IsField() {
+					return v
+				}
+			}
+		}
+	case *ast.AssignStmt:
+		for i, rhs := range parent.Rhs {
+			if rhs == cur.Node() && i < len(parent.Lhs) && len(parent.Lhs) == len(parent.Rhs) {
+				if sel, ok := ast.Unparen(parent.Lhs[i]).(*ast.SelectorExpr); ok {
+					if s := c.info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+						v, _ := s.Obj().(*types.Var)
+						return v
+					}
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// fieldCalledWhileGroupWorks reports whether a cancel func stored in
+// field f can be called while the group works: some call of the field
+// (r.cancel()) other than one deferred in the blocked task itself, or
+// none in the package, where another package may call it.
+func (c *checker) fieldCalledWhileGroupWorks(f *types.Var, blocked ast.Node) bool {
+	calls := c.fieldCalls[f]
+	if len(calls) == 0 {
+		return true
+	}
+	for _, call := range calls {
+		_, deferred := call.Parent().Node().(*ast.DeferStmt)
+		if !deferred || code.InnermostFunc(call).Node() != blocked {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *checker) isAfterFunc(call *ast.CallExpr) bool {

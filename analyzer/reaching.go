@@ -63,15 +63,15 @@ func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
 	return inspector.Cursor{}
 }
 
-// reachingValues returns the defs of obj whose values can reach pos:
+// reachingValues returns the assignments of obj whose values can reach pos:
 // the last one in a block that encloses pos (it is always run before pos,
 // textually), then those after it in blocks that do not (run on some
-// paths only: `if t > 0 { sctx, cancel = ... }`). Two such defs in the
+// paths only: `if t > 0 { sctx, cancel = ... }`). Two such assigns in the
 // two branches of one if statement together stand for the dominating
 // one. entry is true when no assignment dominates, so the value the variable
 // had before them (on entry) can reach pos too. Outside the function,
 // only reaching's answer counts.
-func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*assign, entry bool) {
+func (x *index) reachingValues(obj types.Object, pos token.Pos) (assigns []*assign, entry bool) {
 	v, ok := obj.(*types.Var)
 	if !ok {
 		return nil, false
@@ -82,26 +82,26 @@ func (x *index) reachingValues(obj types.Object, pos token.Pos) (defs []*assign,
 			continue
 		}
 		if block := blockOf(d.stmt); !block.Valid() || code.Within(block.Node(), pos) {
-			defs, entry = []*assign{d}, false
+			assigns, entry = []*assign{d}, false
 			continue
 		}
-		if n := len(defs); n > 0 && inBothBranches(defs[n-1], d) {
-			defs, entry = []*assign{defs[n-1], d}, false
+		if n := len(assigns); n > 0 && inBothBranches(assigns[n-1], d) {
+			assigns, entry = []*assign{assigns[n-1], d}, false
 			continue
 		}
-		defs = append(defs, d)
+		assigns = append(assigns, d)
 	}
-	if len(defs) == 0 {
+	if len(assigns) == 0 {
 		if d := x.reaching(obj, pos); d != nil {
 			return []*assign{d}, false
 		}
 		return nil, true
 	}
-	return defs, entry
+	return assigns, entry
 }
 
 // blockOf returns the block or case clause whose list holds the
-// statement of the def at stmt.
+// statement of the assignment at stmt.
 func blockOf(stmt inspector.Cursor) inspector.Cursor {
 	for p := range stmt.Enclosing((*ast.BlockStmt)(nil), (*ast.CaseClause)(nil), (*ast.CommClause)(nil)) {
 		return p
@@ -120,7 +120,7 @@ func inBothBranches(a, b *assign) bool {
 	return ok && ifs.Body == ba.Node() && ifs.Else == bb.Node()
 }
 
-// assignsBefore returns the defs of obj that end before pos in the top-level
+// assignsBefore returns the assignments of obj that end before pos in the top-level
 // declaration that holds pos, in source order.
 func (x *index) assignsBefore(obj types.Object, pos token.Pos) []*assign {
 	v, _ := obj.(*types.Var)
