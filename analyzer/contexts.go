@@ -222,7 +222,7 @@ func derivesFrom(n, anc *ctxNode) bool {
 // underGroup reports whether n is g's context or derives from it through
 // steps that propagate cancellation (docs/rules.md#cancellation-paths).
 func underGroup(n *ctxNode, g *group) bool {
-	return g.ctx != nil && reachesUp(n, func(m *ctxNode) bool { return m.step == stepGroup && m.assign == g.ctx })
+	return g.ctxValue != nil && reachesUp(n, func(m *ctxNode) bool { return m == g.ctxValue })
 }
 
 // reachesUp reports whether is holds for n or an ancestor that n derives

@@ -24,7 +24,7 @@ import (
 // group's context that registers such a func (closeOnDone(gctx, stream)).
 // cancels are the cancel funcs of the stream's context.
 func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, r *paths) {
-	if g.zero() {
+	if !g.failureCancels() {
 		return
 	}
 	e := effects{c: c, s: s, cancels: cancels}

@@ -32,8 +32,9 @@ type index struct {
 	// methods, for following helpers.
 	decls map[*types.Func]inspector.Cursor
 	// goCalls are the g.Go(f) and g.TryGo(f) calls on a group variable,
-	// in the order of the walk.
+	// in the order of the walk; goStmts the go statements.
 	goCalls []*goCall
+	goStmts []inspector.Cursor
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
@@ -100,11 +101,17 @@ type fileDecls struct {
 	decls []inspector.Cursor
 }
 
-// A goCall is g.Go(f) or g.TryGo(f) on a group variable.
+// A goCall starts one task of a group: g.Go(f) or g.TryGo(f) on a group
+// variable, or a go statement whose function calls wg.Done() on a
+// sync.WaitGroup variable (groupsWithTasks).
 type goCall struct {
-	call  *ast.CallExpr
-	cur   inspector.Cursor
-	group types.Object // the group variable
+	call  *ast.CallExpr    // the Go call, or the go statement's call
+	cur   inspector.Cursor // its cursor
+	fn    inspector.Cursor // the task's function: f, or the go statement's function
+	group types.Object     // the group variable
+	// spawned: a go statement's call, whose function runs with the
+	// call's arguments.
+	spawned bool
 }
 
 // newIndex walks the package once.
@@ -120,7 +127,7 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 		assigns:    make(map[*types.Var][]*assign),
 		decls:      make(map[*types.Func]inspector.Cursor),
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil), (*ast.GoStmt)(nil)}
 	for file := range root.Children() {
 		f, ok := file.Node().(*ast.File)
 		if !ok {
@@ -153,6 +160,8 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 					}
 				case *ast.RangeStmt:
 					x.addRange(cur, n, top)
+				case *ast.GoStmt:
+					x.goStmts = append(x.goStmts, cur)
 				case *ast.SendStmt:
 					if id, ok := ast.Unparen(n.Chan).(*ast.Ident); ok {
 						if v, ok := info.Uses[id].(*types.Var); ok {
@@ -288,22 +297,24 @@ func (x *index) add(d *assign) {
 	}
 }
 
-// addGoCall records g.Go(f) and g.TryGo(f) where g is a variable; a group
-// read from a field or returned by a call is not analysed
-// (docs/rules.md#groups).
+// addGoCall records g.Go(f) and g.TryGo(f) where g is a variable of a
+// group type; a group read from a field or returned by a call is not
+// analysed (docs/rules.md#groups).
 func (x *index) addGoCall(cur inspector.Cursor, call *ast.CallExpr) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
 	if !ok || len(call.Args) != 1 {
-		return
-	}
-	if fn := code.FuncIn(x.info, call, errgroupPath); fn == nil || (fn.Name() != "Go" && fn.Name() != "TryGo") {
 		return
 	}
 	id, ok := ast.Unparen(sel.X).(*ast.Ident)
 	if !ok {
 		return
 	}
-	if obj := x.info.Uses[id]; obj != nil {
-		x.goCalls = append(x.goCalls, &goCall{call: call, cur: cur, group: obj})
+	obj := x.info.Uses[id]
+	if obj == nil {
+		return
 	}
+	if k := groupKindOf(obj.Type()); k == notGroup || !k.startsTask(sel.Sel.Name) || code.FuncIn(x.info, call, k.path()) == nil {
+		return
+	}
+	x.goCalls = append(x.goCalls, &goCall{call: call, cur: cur, fn: cur.ChildAt(edge.CallExpr_Args, 0), group: obj})
 }

@@ -14,7 +14,81 @@ const (
 	connectV1Path = "connectrpc.com/connect"
 	connectV2Path = "connectrpc.com/connect/v2"
 	grpcPath      = "google.golang.org/grpc"
+	syncPath      = "sync"
+	concPath      = "github.com/sourcegraph/conc"
+	concPoolPath  = "github.com/sourcegraph/conc/pool"
 )
+
+// A groupKind is which library's group runs the tasks
+// (docs/rules.md#groups).
+type groupKind uint8
+
+const (
+	notGroup        groupKind = iota
+	errGroup                  // golang.org/x/sync/errgroup.Group
+	waitGroup                 // sync.WaitGroup
+	concWaitGroup             // conc.WaitGroup
+	concPool                  // pool.Pool and pool.ErrorPool
+	concContextPool           // pool.ContextPool
+)
+
+// groupKindOf returns the kind of group t is (after aliases and one
+// pointer), or notGroup.
+func groupKindOf(t types.Type) groupKind {
+	switch n := code.NamedOf(t); {
+	case n == nil || n.Obj().Pkg() == nil:
+	case code.IsNamed(t, errgroupPath, "Group"):
+		return errGroup
+	case code.IsNamed(t, syncPath, "WaitGroup"):
+		return waitGroup
+	case code.IsNamed(t, concPath, "WaitGroup"):
+		return concWaitGroup
+	case code.IsNamed(t, concPoolPath, "Pool"), code.IsNamed(t, concPoolPath, "ErrorPool"):
+		return concPool
+	case code.IsNamed(t, concPoolPath, "ContextPool"):
+		return concContextPool
+	}
+	return notGroup
+}
+
+// where says, for a message, where a group runs its tasks.
+func (k groupKind) where() string {
+	switch k {
+	case waitGroup:
+		return "in a sync.WaitGroup goroutine"
+	case concWaitGroup:
+		return "in a conc.WaitGroup goroutine"
+	case concPool, concContextPool:
+		return "in a conc pool task"
+	}
+	return "in an errgroup task"
+}
+
+// groupPath returns the import path of the package that defines the
+// methods of groups of kind k.
+func (k groupKind) path() string {
+	switch k {
+	case errGroup:
+		return errgroupPath
+	case waitGroup:
+		return syncPath
+	case concWaitGroup:
+		return concPath
+	}
+	return concPoolPath
+}
+
+// startsTask reports whether method of a group of kind k starts a task
+// given as its only argument.
+func (k groupKind) startsTask(method string) bool {
+	return method == "Go" || k == errGroup && method == "TryGo"
+}
+
+// waitsFor reports whether method of a group of kind k waits for its
+// tasks: the join.
+func (k groupKind) waitsFor(method string) bool {
+	return method == "Wait" || k == concWaitGroup && method == "WaitAndRecover"
+}
 
 // A library is one of the RPC libraries whose streams are recognised.
 type library uint8
@@ -224,7 +298,7 @@ func isContext(t types.Type) bool {
 	return !ptr && code.IsNamed(t, contextPath, "Context")
 }
 
-func isGroupType(t types.Type) bool { return code.IsNamed(t, errgroupPath, "Group") }
+func isGroupType(t types.Type) bool { return groupKindOf(t) == errGroup }
 
 // isCancelFunc reports whether t is context.CancelFunc or
 // context.CancelCauseFunc.

@@ -57,7 +57,7 @@ func (r paths) frees(s *streamRef) bool {
 func (c *checker) pathsTo(u *use, g *group) paths {
 	s := u.stream
 	var r paths
-	if s.ctxKnown() && !g.zero() && underGroup(s.ctx, g) {
+	if s.ctxKnown() && g.failureCancels() && underGroup(s.ctx, g) {
 		r.cancelled, r.underGroup = true, true
 	}
 	fn := code.OutermostFunc(g.assign.stmt)
@@ -185,6 +185,9 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && code.InnermostFunc(callCur).Node() == blocked {
 		return false, nil
 	}
+	if code.InnermostFunc(callCur) == code.InnermostFunc(g.assign.stmt) {
+		return c.beforeWait(callCur, g), nil // cancel, then Wait
+	}
 	for p := range callCur.Enclosing((*ast.FuncLit)(nil)) {
 		if p == fn {
 			return false, nil
@@ -217,10 +220,38 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 	return false, nil
 }
 
-// isGoCall reports whether call is g.Go(f) or g.TryGo(f) of an errgroup.
+// beforeWait reports whether the call at call, in the body of the
+// function that creates g, runs while g's tasks work: after the first
+// task starts and before the group's Wait, or deferred after a deferred
+// Wait, since defers run last first (docs/rules.md#cancellation-paths).
+// A cancel deferred before the Wait, or made after it, runs once Wait has
+// returned.
+func (c *checker) beforeWait(call inspector.Cursor, g *group) bool {
+	if len(g.tasks) == 0 || call.Node().Pos() < g.tasks[0].call.Pos() {
+		return false
+	}
+	_, deferred := call.Parent().Node().(*ast.DeferStmt)
+	for _, w := range c.waitsOf(g) {
+		_, waitDeferred := w.Parent().Node().(*ast.DeferStmt)
+		switch {
+		case waitDeferred && (!deferred || call.Node().Pos() > w.Node().Pos()):
+			return true
+		case !waitDeferred && !deferred && call.Node().Pos() < w.Node().Pos():
+			return true
+		}
+	}
+	return false
+}
+
+// isGoCall reports whether call starts a task of a group: g.Go(f),
+// g.TryGo(f), wg.Go(f), p.Go(f).
 func (c *checker) isGoCall(call *ast.CallExpr) bool {
-	fn := code.FuncIn(c.info, call, errgroupPath)
-	return fn != nil && (fn.Name() == "Go" || fn.Name() == "TryGo")
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return false
+	}
+	k := groupKindOf(c.info.TypeOf(sel.X))
+	return k != notGroup && k.startsTask(sel.Sel.Name) && code.FuncIn(c.info, call, k.path()) != nil
 }
 
 // runsOnEveryExit reports whether the call at call, inside the task
@@ -298,8 +329,26 @@ func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
 	return fn != nil && fn.Name() == "AfterFunc" && len(call.Args) == 2
 }
 
-// onGroupContext reports whether context.AfterFunc(ctx, f) waits on the
-// group's context or a context derived from it.
+// onGroupContext reports whether context.AfterFunc(ctx, f) waits on a
+// context that is done while the group works: the group's context (or
+// one derived from it) when a task's failure cancels it, or a context
+// whose cancel func runs while the tasks work, as when the function
+// cancels before it waits (docs/rules.md#cancellation-paths).
 func (c *checker) onGroupContext(call *ast.CallExpr, g *group) bool {
-	return !g.zero() && underGroup(c.ctxAt(call.Args[0], call.Pos()), g)
+	ctx := c.ctxAt(call.Args[0], call.Pos())
+	if g.failureCancels() && underGroup(ctx, g) {
+		return true
+	}
+	fn := code.OutermostFunc(g.assign.stmt)
+	for _, n := range cancelFuncs(ctx) {
+		for cur := range fn.Preorder((*ast.Ident)(nil)) {
+			if c.info.Uses[cur.Node().(*ast.Ident)] != n.cancel || cur.ParentEdgeKind() != edge.CallExpr_Fun {
+				continue // only a call of the cancel func, not a hand-off, which could lead back here
+			}
+			if ok, _ := c.runsWhileGroupWorks(cur, fn, g, nil); ok {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -120,44 +120,74 @@ func plan(pl *fix.Planner, f *finding) *fix.Plan {
 // own body before returning: only then does a blocked receive hold the
 // handler.
 func (c *checker) waits(g *group) bool {
+	return len(c.waitsOf(g)) > 0
+}
+
+// waitsOf returns the calls of g's join (Wait) in the body of the
+// function that creates g, not in a goroutine or task.
+func (c *checker) waitsOf(g *group) []inspector.Cursor {
 	fn := code.InnermostFunc(g.assign.stmt)
 	if !fn.Valid() {
-		return false
+		return nil
 	}
+	var out []inspector.Cursor
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-		if !ok || sel.Sel.Name != "Wait" {
-			continue
-		}
-		if code.FuncIn(c.info, call, errgroupPath) == nil {
+		if !ok || !g.kind.waitsFor(sel.Sel.Name) || code.FuncIn(c.info, call, g.kind.path()) == nil {
 			continue
 		}
 		if code.InnermostFunc(cur) != fn {
-			continue // waited on by a goroutine, not by the handler
+			continue // waited on by a goroutine, not by the function
 		}
 		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.assign {
-			return true
+			out = append(out, cur)
 		}
 	}
-	return false
+	return out
 }
 
 // groupEndsElsewhere is the third condition of docs/rules.md#when-it-reports:
 // something other than the stream's task can end the group's work. With
-// several tasks another task can fail; with one, only a cancelled parent
-// can, and only if that parent does not free the stream too. Cancelling
-// never frees a connect-go bidi stream once the server has answered
+// several tasks another task can fail or return; with one, a cancelled
+// parent can, if that parent does not free the stream too, and so can
+// the function itself, when it cancels a context or closes a channel to
+// stop before it waits (cancel, then Wait). Cancelling never frees a
+// connect-go bidi stream once the server has answered
 // (docs/bug.md#facts), so for those a parent that can be cancelled is
 // enough.
 func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
 	if g.hasSeveralTasks() {
 		return true
 	}
-	if g.zero() || !s.ctxKnown() || neverCancelled(g.parent) {
+	if c.stopsBeforeWait(g) {
+		return true
+	}
+	if g.parent == nil || !s.ctxKnown() || neverCancelled(g.parent) {
 		return false
 	}
 	return s.bidi || !derivesFrom(s.ctx, g.parent)
+}
+
+// stopsBeforeWait reports whether the function that creates g decides to
+// stop while the tasks work: it calls a cancel func or closes a channel
+// before it waits for them.
+func (c *checker) stopsBeforeWait(g *group) bool {
+	fn := code.InnermostFunc(g.assign.stmt)
+	if !fn.Valid() {
+		return false
+	}
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		stop := code.IsBuiltin(c.info, call, "close")
+		if t := c.info.TypeOf(call.Fun); t != nil && isCancelFunc(t) {
+			stop = true
+		}
+		if stop && code.InnermostFunc(cur) == fn && c.beforeWait(cur, g) {
+			return true
+		}
+	}
+	return false
 }
 
 // neverCancelled reports whether n is context.Background() or

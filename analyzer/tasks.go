@@ -6,7 +6,6 @@ import (
 	"iter"
 	"slices"
 
-	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
 
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
@@ -27,11 +26,24 @@ type taskScan struct {
 // usesOf returns the blocking stream calls reached from task, in order.
 func (c *checker) usesOf(task *task) []*use {
 	ts := &taskScan{c: c}
-	arg := code.Unparen(task.cur.ChildAt(edge.CallExpr_Args, 0))
+	arg := code.Unparen(task.fn)
 	switch f := arg.Node().(type) {
 	case *ast.FuncLit:
-		ts.scanFunc(arg, task.frame, 0, nil, "")
+		fr := task.frame
+		if task.spawned && len(task.call.Args) > 0 {
+			// go func(s Stream) { ... }(stream): bind its parameters.
+			fr = &frame{binds: make(map[types.Object]binding)}
+			c.bindFields(fr, f.Type.Params, task.call.Args, task.frame)
+		}
+		ts.scanFunc(arg, fr, 0, nil, "")
 	case *ast.Ident, *ast.SelectorExpr:
+		if task.spawned {
+			// go recvLoop(stream): the function runs with the call's arguments.
+			if decl, fr := c.declOf(task.call, task.frame); decl.Valid() {
+				ts.scanFunc(decl, fr, 0, nil, "")
+			}
+			break
+		}
 		if fn, fr := c.funcValue(f.(ast.Expr), task.frame, task.call.Pos()); fn.Valid() {
 			ts.scanFunc(fn, fr, 0, nil, "")
 		}
