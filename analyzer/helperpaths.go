@@ -174,4 +174,3 @@ func (c *checker) calledVar(fun ast.Expr, fr *frame) types.Object {
 	}
 	return nil
 }
-
