@@ -23,6 +23,7 @@ type finding struct {
 	ctxIsName   bool   // ctx is a variable or field, not a call
 	reassigned  bool   // the stream was opened with ctx before ctx became the group's context
 	lateForOpen bool   // the cancel is wired in the task only after the blocking opening
+	stops       bool   // the function stops the tasks before it waits for them
 	closer      string // the method that also frees a pending call, or ""
 
 	// spec is what the remedy's code does, for the message and the fix;
@@ -61,6 +62,14 @@ const (
 	// reopenedInLoop: a connect-go bidi stream reopened in a loop inside a
 	// task: its close, registered per attempt, would pile up; no fix.
 	reopenedInLoop
+	// stopAndCancel: a group without a context the tasks' failure
+	// cancels (sync.WaitGroup, conc), and nothing cancels the stream's
+	// context when the goroutines should stop; the stop decision is the
+	// application's, so there is no fix (docs/rules.md#groups-without-a-context).
+	stopAndCancel
+	// cancelOnError: a conc ContextPool without WithCancelOnError, whose
+	// context a failing task does not cancel; no fix.
+	cancelOnError
 )
 
 // Kinds of finding (docs/checks.md).
@@ -69,6 +78,7 @@ const (
 	kindReassigned  = "reassigned-context"
 	kindBidiClose   = "bidi-needs-close"
 	kindHandler     = "handler-receive"
+	kindWaitHang    = "wait-hang"
 )
 
 // decide makes the finding for the first blocking use u of a stream in a
@@ -78,7 +88,11 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 	f := &finding{use: u, group: g, kind: kindUncancelled, lateForOpen: p.lateForOpen}
 	if s.ctxKnown() {
 		f.ctx, f.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
-		f.reassigned = !g.zero() && f.ctx == g.ctxName()
+		f.reassigned = g.kind == errGroup && !g.zero() && f.ctx == g.ctxName()
+	}
+	if !g.errgroupLike() {
+		c.decideWait(f, p)
+		return f
 	}
 	switch {
 	case s.ctxKnown() && s.bidi && p.cancelled:
@@ -164,6 +178,41 @@ func (c *checker) perIteration(f *finding, loop inspector.Cursor) {
 		f.noFix = "the context to replace is not the group's parent, so the stream would lose values or a deadline"
 	case g.ctx != nil && c.reaching(g.ctx.obj, swap.Pos()) != g.ctx:
 		f.noFix = "the group's context variable holds another value where the stream's context is chosen"
+	}
+}
+
+// decideWait decides the remedy for a group whose tasks' failure cancels
+// no context: a sync.WaitGroup, a conc.WaitGroup, a conc pool, a
+// ContextPool without WithCancelOnError (docs/rules.md#groups-without-a-context).
+// Where the function cancels the stream's context to stop, a connect-go
+// bidi stream needs the close on that context as well, which the fix
+// registers; otherwise the stop decision is the application's, and the
+// message says what to write.
+func (c *checker) decideWait(f *finding, p paths) {
+	s, g := f.use.stream, f.group
+	f.kind = kindWaitHang
+	switch {
+	case s.ctxKnown() && s.bidi && p.cancelled:
+		f.remedy, f.closer = addClose, closer(s.kind)
+		f.spec = c.spec(f.use, g, fix.CloseAfterOpen)
+		f.spec.Closer = f.closer
+		f.spec.Group.Ctx = nil
+		// The close waits on the stream's own context, which the function
+		// derives and cancels to stop, so that it does not pile up on a
+		// longer-lived parent.
+		if id := code.IdentOf(s.ctxArg); id != nil && s.ctx.cancel != nil && code.InnermostFunc(s.ctx.assign.stmt) == code.InnermostFunc(g.assign.stmt) {
+			f.spec.Group.Ctx = c.info.Uses[id]
+		} else {
+			f.noFix = "the stream's context is not one the function derives and cancels to stop"
+		}
+	case g.kind == concContextPool && s.ctxKnown() && underGroup(s.ctx, g):
+		f.remedy = cancelOnError
+	default:
+		f.remedy, f.stops = stopAndCancel, c.stopsBeforeWait(g)
+		f.closer = closer(s.kind)
+		if !s.bidi {
+			f.closer = ""
+		}
 	}
 }
 

@@ -21,9 +21,33 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 			u.streamName(), u.method, viaHelper(u), g.name(), groupCtxOrDefault(g))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s.%s can block forever in an errgroup task%s: ", u.streamName(), u.method, viaHelper(u))
+	fmt.Fprintf(&b, "%s.%s can block forever %s%s: ", u.streamName(), u.method, g.kind.where(), viaHelper(u))
 	gctx := names.GroupCtx
+	wait := g.name() + ".Wait()"
 	switch f.remedy {
+	case stopAndCancel:
+		what := "the stream"
+		if f.ctx != "" {
+			what = "the stream's context" + f.ctxApposition()
+		}
+		if f.stops {
+			fmt.Fprintf(&b, "the function stops the goroutines before %s, but nothing there cancels %s", wait, what)
+		} else {
+			fmt.Fprintf(&b, "when another goroutine returns, nothing cancels %s, so %s waits until the server ends the stream", what, wait)
+		}
+		if f.ctx == "" {
+			fmt.Fprintf(&b, "; the stream's opener must cancel its context when the goroutines should stop, before %s", wait)
+		} else {
+			fmt.Fprintf(&b, "; cancel %s when the goroutines should stop, before %s", f.ctxWords("it"), wait)
+		}
+		if f.closer != "" {
+			fmt.Fprintf(&b, ", and close the stream there with its %s, since on a connect-go bidi stream a cancel does not free a pending %s once the server has answered", f.closer, u.method)
+		}
+	case cancelOnError:
+		fmt.Fprintf(&b, "pool %s does not cancel its context when a task fails; create it with WithCancelOnError() so that it does", g.name())
+		if s := u.stream; s.bidi {
+			fmt.Fprintf(&b, ", and close the stream when the context is done with its %s, since on a connect-go bidi stream a cancel does not free a pending %s once the server has answered", closer(s.kind), u.method)
+		}
 	case noGroupContext:
 		fmt.Fprintf(&b, "group %s has no context and the stream's context is not visible here; create %s with errgroup.WithContext and make the stream's opener cancel it when %s is done",
 			g.name(), g.name(), gctx)
