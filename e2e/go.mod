@@ -16,6 +16,8 @@ require (
 
 require (
 	github.com/bidictxlint/bidictxlint v0.0.0 // indirect
+	github.com/sourcegraph/conc v0.3.0 // indirect
+	go.uber.org/goleak v1.3.0 // indirect
 	golang.org/x/mod v0.42.0 // indirect
 	golang.org/x/sys v0.49.0 // indirect
 	golang.org/x/text v0.43.0 // indirect
