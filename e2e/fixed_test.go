@@ -91,6 +91,13 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("prove output %q: %v", out, err)
 	}
+	checkPrompt(t, r)
+}
+
+// checkPrompt fails t unless Run returned the task's error within prompt
+// of its failure and left nothing behind.
+func checkPrompt(t *testing.T, r scenario.Result) {
+	t.Helper()
 	t.Log(r)
 	switch {
 	case r.Problem != "":
