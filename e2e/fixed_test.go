@@ -111,8 +111,8 @@ func checkPrompt(t *testing.T, r scenario.Result) {
 }
 
 // applyToolFix runs bidictxlint -fix ./clients/... in dir (the handlers
-// package holds server findings that have no fix) and checks what SPEC
-// section 5 asks of the result: every client changed, gofmt-clean, no
+// package holds server findings that have no fix) and checks what the
+// project's fix rules ask of the result: every client changed, gofmt-clean, no
 // defer piling up in a loop, and a second run reports nothing. (The build
 // is checked by the caller.) It logs where the tool's fix differs from the
 // hand-written one.

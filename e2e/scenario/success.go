@@ -12,8 +12,8 @@ import (
 	"github.com/bidictxlint/bidictxlint/e2e/peer"
 )
 
-// The run in which nothing fails. A fix must never break working code
-// (SPEC section 5): in a run in which no task fails, the fixed client must
+// The run in which nothing fails. A fix must never break working code:
+// in a run in which no task fails, the fixed client must
 // deliver exactly what the original delivers. The peer answers like a
 // healthy server and ends every stream on its own (peer.Options.Answer),
 // and next yields Lines lines and then says there is no more input.
