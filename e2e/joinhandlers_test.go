@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -75,10 +76,16 @@ func TestJoinHandlers(t *testing.T) {
 		for _, h := range joinHandlers {
 			t.Run(h.fn, func(t *testing.T) {
 				t.Parallel()
-				failed := make(chan struct{})
+				// The backend fails once the exchange has begun, so that the
+				// restructured handlers do not end the stream before the
+				// client has sent.
+				begun, failed := make(chan struct{}), make(chan struct{})
+				begin := sync.OnceFunc(func() { close(begun) })
+				defer begin()
 				ctx, cancel := context.WithCancel(context.Background())
 				defer cancel()
 				cl, returned := h.serve(t, ctx, func(context.Context) error {
+					<-begun
 					close(failed)
 					return handlers.ErrBackend
 				})
@@ -88,6 +95,7 @@ func TestJoinHandlers(t *testing.T) {
 				if got, err := cl.recv(); err != nil || got != "hello" {
 					t.Fatalf("the greeting: %q, %v", got, err)
 				}
+				begin()
 				select {
 				case <-failed:
 				case <-time.After(setupBound):

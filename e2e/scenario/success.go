@@ -89,15 +89,15 @@ func (c Case) Streams() int {
 
 // answerPeer is how the peer behaves in c's run in which nothing fails:
 // its bidi handlers echo as many messages as the client sends on a
-// stream. The chats send the Lines lines next yields; the reconnect,
-// shards, goroutineintask, ctxpool, ctxpoolcancel and redial clients send
-// one message per stream (to join, name the shard or subscribe) and keep
-// their request side open.
+// stream. The chats send the Lines lines next yields (the redial clients
+// send one after their join); the reconnect, shards, goroutineintask,
+// ctxpool and ctxpoolcancel clients send one message per stream (to join,
+// name the shard or subscribe) and keep their request side open.
 func (c Case) answerPeer() peer.Options {
 	opts := c.Peer
 	opts.Answer = Lines
 	switch c.shape() {
-	case "reconnect", "shards", "goroutineintask", "ctxpool", "ctxpoolcancel", "redial":
+	case "reconnect", "shards", "goroutineintask", "ctxpool", "ctxpoolcancel":
 		opts.Answer = 1
 	}
 	return opts

@@ -22,14 +22,14 @@ const (
 	attempts = 3
 	// quietAfter is how long the feed may stay silent before Run dials
 	// again.
-	quietAfter = 300 * time.Millisecond
+	quietAfter = time.Second
 )
 
 var errQuiet = errors.New("redial: the feed went quiet")
 
-// Run follows the feed: on every attempt it joins with the next line next
-// yields and logs the updates, dialling again when the feed goes quiet,
-// until the feed ends, or next or the feed fails.
+// Run follows the feed: on every attempt it joins, sends the next line
+// next yields and logs the updates, dialling again when the feed goes
+// quiet, until the feed ends, or next or the feed fails.
 func Run(ctx context.Context, client chatgrpc.ChatServiceClient, next func(context.Context) (string, error)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -54,9 +54,12 @@ func Run(ctx context.Context, client chatgrpc.ChatServiceClient, next func(conte
 				}
 			}
 		}()
-		line, err := next(ctx)
+		err = stream.Send(wrapperspb.String("join"))
 		if err == nil {
-			err = stream.Send(wrapperspb.String(line))
+			var line string
+			if line, err = next(ctx); err == nil {
+				err = stream.Send(wrapperspb.String(line))
+			}
 		}
 		for err == nil {
 			select {
