@@ -63,9 +63,13 @@ import (
 // yet, so the analyzer-facing tests (TestAnalyzerReportsClients,
 // TestFixedClientsReturn, TestCleanClients) leave them out; their own
 // tests (joins_test.go) prove the facts they rest on. Once the analyzer
-// reports them, append Joins to Cases and JoinsClean to Clean, and run
-// TestAnalyzerReportsClients and TestFixedClientsReturn on Leaks and
-// LeaksClean too (see joins_test.go, TestJoinsNotYetAnalyzed).
+// reports them: append Joins to Cases and JoinsClean and LeaksClean to
+// Clean (all of them hang, or return cleanly, as those lists expect);
+// have TestAnalyzerReportsClients, TestFixedClientsReturn (with
+// applyToolFix) and TestHandFixedNoPileUp range over Leaks as well as
+// Cases (a leak returns at once, so it cannot join Cases, which
+// TestOriginalClientsHang expects to hang); list in NoToolFix the shapes
+// reported without a fix; and delete TestJoinsNotYetAnalyzed.
 
 // Joins lists the clients whose receive loop a sync.WaitGroup, a conc
 // WaitGroup or a conc pool waits for: on a stream that nothing frees once
