@@ -21,8 +21,8 @@ import (
 // every library, stream kind, peer state, action and transport, measured
 // against real servers on 127.0.0.1 that never end a stream on their own
 // (peer.Options.IgnoreDeadline: they hold it past the client's deadline
-// too, so that only the client can end the wait). The rules of SPEC
-// sections 1 to 4 rest on these rows: a library or Go version that changes
+// too, so that only the client can end the wait). The analyzer's rules
+// rest on these rows: a library or Go version that changes
 // one fails TestFacts.
 //
 // Run it alone with `go -C e2e test -run Facts -count=1 ./...`.
@@ -86,6 +86,9 @@ const (
 	actCloseRequest factAction = "close-request"
 	// actCloseRequestCancel closes the request side, then cancels.
 	actCloseRequestCancel factAction = "close-request+cancel"
+	// actCancelCloseRequest cancels, then closes the request side: the
+	// other order, which some code relies on to end a stream.
+	actCancelCloseRequest factAction = "cancel+close-request"
 	// actDeadline lets the deadline of the stream's context expire
 	// (context.WithTimeout at the opening).
 	actDeadline factAction = "deadline"
@@ -155,16 +158,20 @@ var facts = []fact{
 	{peer.ConnectV1, bidiStream, opReceive, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, noHeaders, actCloseRequest, false, false},
 	{peer.ConnectV1, bidiStream, opReceive, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, bidiStream, opReceive, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, noHeaders, actDeadline, true, false}, // watched, like the cancel, while the headers are awaited
 	// The finding: once the server has answered and while the request side
 	// is open, cancelling frees nothing (Go's HTTP/2 clients watch the
 	// request context only once the request body is written), nor does the
-	// deadline. Closing does, and so does closing the request side first.
+	// deadline. Closing does, and so does closing the request side together
+	// with the cancel, in either order (closing the request side alone does
+	// not).
 	{peer.ConnectV1, bidiStream, opReceive, answered, actCancel, false, false},
 	{peer.ConnectV1, bidiStream, opReceive, answered, actClose, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, answered, actCancelClose, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, answered, actCloseRequest, false, false},
 	{peer.ConnectV1, bidiStream, opReceive, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, bidiStream, opReceive, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, answered, actDeadline, false, false},
 	{peer.ConnectV1, bidiStream, opReceive, answeredClosed, actCancel, true, false},
 	{peer.ConnectV1, bidiStream, opReceive, answeredClosed, actClose, true, false},
@@ -176,12 +183,14 @@ var facts = []fact{
 	{peer.ConnectV1, bidiStream, opSend, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV1, bidiStream, opSend, noHeaders, actCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, bidiStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actCancel, false, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actClose, true, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actCancelClose, true, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, bidiStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, bidiStream, opSend, answered, actDeadline, false, false},
 	// connect-go v1, server stream: opening waits for the headers.
 	{peer.ConnectV1, serverStream, opOpen, noHeaders, actCancel, true, false},
@@ -196,12 +205,14 @@ var facts = []fact{
 	{peer.ConnectV1, clientStream, opSend, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV1, clientStream, opSend, noHeaders, actCloseRequest, true, false},
 	{peer.ConnectV1, clientStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, clientStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, clientStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actCancel, false, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actClose, true, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actCancelClose, true, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actCloseRequest, true, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV1, clientStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV1, clientStream, opSend, answered, actDeadline, false, false},
 	{peer.ConnectV1, clientStream, opCloseAndReceive, noHeaders, actCancel, true, false},
 	{peer.ConnectV1, clientStream, opCloseAndReceive, noHeaders, actClose, false, true},
@@ -218,12 +229,14 @@ var facts = []fact{
 	{peer.ConnectV2, bidiStream, opReceive, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, noHeaders, actCloseRequest, false, false},
 	{peer.ConnectV2, bidiStream, opReceive, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, bidiStream, opReceive, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, noHeaders, actDeadline, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actCancel, false, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actClose, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actCancelClose, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actCloseRequest, false, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, bidiStream, opReceive, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, answered, actDeadline, false, false},
 	{peer.ConnectV2, bidiStream, opReceive, answeredClosed, actCancel, true, false},
 	{peer.ConnectV2, bidiStream, opReceive, answeredClosed, actClose, true, false},
@@ -235,12 +248,14 @@ var facts = []fact{
 	{peer.ConnectV2, bidiStream, opSend, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV2, bidiStream, opSend, noHeaders, actCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, bidiStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actCancel, false, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actClose, true, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actCancelClose, true, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, bidiStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, bidiStream, opSend, answered, actDeadline, false, false},
 	// connect-go v2, server stream.
 	{peer.ConnectV2, serverStream, opOpen, noHeaders, actCancel, true, false},
@@ -255,12 +270,14 @@ var facts = []fact{
 	{peer.ConnectV2, clientStream, opSend, noHeaders, actCancelClose, true, false},
 	{peer.ConnectV2, clientStream, opSend, noHeaders, actCloseRequest, true, false},
 	{peer.ConnectV2, clientStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, clientStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, clientStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actCancel, false, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actClose, true, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actCancelClose, true, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actCloseRequest, true, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.ConnectV2, clientStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.ConnectV2, clientStream, opSend, answered, actDeadline, false, false},
 	{peer.ConnectV2, clientStream, opCloseAndReceive, noHeaders, actCancel, true, false},
 	{peer.ConnectV2, clientStream, opCloseAndReceive, noHeaders, actClose, false, true},
@@ -276,20 +293,24 @@ var facts = []fact{
 	{peer.GRPC, bidiStream, opReceive, noHeaders, actCancel, true, false},
 	{peer.GRPC, bidiStream, opReceive, noHeaders, actCloseRequest, false, false},
 	{peer.GRPC, bidiStream, opReceive, noHeaders, actCloseRequestCancel, true, false},
+	{peer.GRPC, bidiStream, opReceive, noHeaders, actCancelCloseRequest, true, false},
 	{peer.GRPC, bidiStream, opReceive, noHeaders, actDeadline, true, false},
 	{peer.GRPC, bidiStream, opReceive, answered, actCancel, true, false},
 	{peer.GRPC, bidiStream, opReceive, answered, actCloseRequest, false, false},
 	{peer.GRPC, bidiStream, opReceive, answered, actCloseRequestCancel, true, false},
+	{peer.GRPC, bidiStream, opReceive, answered, actCancelCloseRequest, true, false},
 	{peer.GRPC, bidiStream, opReceive, answered, actDeadline, true, false},
 	{peer.GRPC, bidiStream, opReceive, answeredClosed, actCancel, true, false},
 	{peer.GRPC, bidiStream, opReceive, answeredClosed, actDeadline, true, false},
 	{peer.GRPC, bidiStream, opSend, noHeaders, actCancel, true, false},
 	{peer.GRPC, bidiStream, opSend, noHeaders, actCloseRequest, false, false},
 	{peer.GRPC, bidiStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.GRPC, bidiStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.GRPC, bidiStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.GRPC, bidiStream, opSend, answered, actCancel, true, false},
 	{peer.GRPC, bidiStream, opSend, answered, actCloseRequest, false, false},
 	{peer.GRPC, bidiStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.GRPC, bidiStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.GRPC, bidiStream, opSend, answered, actDeadline, true, false},
 	{peer.GRPC, serverStream, opReceive, noHeaders, actCancel, true, false},
 	{peer.GRPC, serverStream, opReceive, noHeaders, actDeadline, true, false},
@@ -298,10 +319,12 @@ var facts = []fact{
 	{peer.GRPC, clientStream, opSend, noHeaders, actCancel, true, false},
 	{peer.GRPC, clientStream, opSend, noHeaders, actCloseRequest, false, false},
 	{peer.GRPC, clientStream, opSend, noHeaders, actCloseRequestCancel, true, false},
+	{peer.GRPC, clientStream, opSend, noHeaders, actCancelCloseRequest, true, false},
 	{peer.GRPC, clientStream, opSend, noHeaders, actDeadline, true, false},
 	{peer.GRPC, clientStream, opSend, answered, actCancel, true, false},
 	{peer.GRPC, clientStream, opSend, answered, actCloseRequest, false, false},
 	{peer.GRPC, clientStream, opSend, answered, actCloseRequestCancel, true, false},
+	{peer.GRPC, clientStream, opSend, answered, actCancelCloseRequest, true, false},
 	{peer.GRPC, clientStream, opSend, answered, actDeadline, true, false},
 	{peer.GRPC, clientStream, opCloseAndReceive, noHeaders, actCancel, true, false},
 	{peer.GRPC, clientStream, opCloseAndReceive, noHeaders, actDeadline, true, false},
@@ -332,7 +355,7 @@ func factApplies(lib peer.Lib, kind streamKind, op pendingOp, state peerState, a
 		return false, "nothing can be sent once the request side is closed"
 	case !connect && (action == actClose || action == actCancelClose):
 		return false, "grpc-go has no close of the response side (cancelling is its close)"
-	case (action == actCloseRequest || action == actCloseRequestCancel) &&
+	case (action == actCloseRequest || action == actCloseRequestCancel || action == actCancelCloseRequest) &&
 		(kind == serverStream || state == answeredClosed || op == opCloseAndReceive || op == opOpen):
 		return false, "the request side is already closed"
 	case op == opOpen && action != actCancel && action != actDeadline:
@@ -346,7 +369,7 @@ var (
 	allKinds   = []streamKind{bidiStream, serverStream, clientStream}
 	allOps     = []pendingOp{opOpen, opReceive, opSend, opCloseAndReceive}
 	allStates  = []peerState{noHeaders, answered, answeredClosed}
-	allActions = []factAction{actCancel, actClose, actCancelClose, actCloseRequest, actCloseRequestCancel, actDeadline}
+	allActions = []factAction{actCancel, actClose, actCancelClose, actCloseRequest, actCloseRequestCancel, actCancelCloseRequest, actDeadline}
 )
 
 // TestFactsTableComplete: the table has exactly one row per combination
@@ -762,8 +785,11 @@ func act(a factAction, cancel context.CancelFunc, s factStream) error {
 	if a == actCloseRequest || a == actCloseRequestCancel {
 		errs = append(errs, s.closeRequest())
 	}
-	if a == actCancel || a == actCancelClose || a == actCloseRequestCancel {
+	if a == actCancel || a == actCancelClose || a == actCloseRequestCancel || a == actCancelCloseRequest {
 		cancel()
+	}
+	if a == actCancelCloseRequest {
+		errs = append(errs, s.closeRequest())
 	}
 	if a == actClose || a == actCancelClose {
 		errs = append(errs, s.close())

@@ -91,6 +91,13 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 	if err := json.Unmarshal(out, &r); err != nil {
 		t.Fatalf("prove output %q: %v", out, err)
 	}
+	checkPrompt(t, r)
+}
+
+// checkPrompt fails t unless Run returned the task's error within prompt
+// of its failure and left nothing behind.
+func checkPrompt(t *testing.T, r scenario.Result) {
+	t.Helper()
 	t.Log(r)
 	switch {
 	case r.Problem != "":
@@ -104,8 +111,8 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 }
 
 // applyToolFix runs bidictxlint -fix ./clients/... in dir (the handlers
-// package holds server findings that have no fix) and checks what SPEC
-// section 5 asks of the result: every client changed, gofmt-clean, no
+// package holds server findings that have no fix) and checks what the
+// project's fix rules ask of the result: every client changed, gofmt-clean, no
 // defer piling up in a loop, and a second run reports nothing. (The build
 // is checked by the caller.) It logs where the tool's fix differs from the
 // hand-written one.

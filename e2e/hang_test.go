@@ -17,23 +17,33 @@ func TestOriginalClientsHang(t *testing.T) {
 	for _, c := range scenario.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			t.Parallel()
-			r := scenario.Measure(c, scenario.Original, hangBound)
-			t.Log(r)
-			switch {
-			case r.Problem != "":
-				t.Fatal(r.Problem)
-			case r.Returned:
-				t.Fatalf("Wait returned %q %v after the task failed: no hang", r.Err, r.Latency)
-			case !r.Unwound && !(r.PeerUnwound && answeredConnectBidi(c)):
-				t.Fatal("Wait did not return after the caller's context was cancelled")
-			case r.Unwound && c.Peer.Echo && c.Lib != peer.GRPC:
-				// Against an echo peer the stream's context derives from the
-				// caller's, and the cancel frees nothing (TestFacts).
-				t.Fatal("cancelling the caller's context unwound Wait: the cancel freed the Receive after all")
-			}
-			checkClean(t, r)
+			checkHangs(t, c)
 		})
 	}
+}
+
+// checkHangs measures the original client of c: once its failing task has
+// returned, its wait does not return within hangBound; cancelling the
+// caller's context then unwinds it (or, on a connect-go bidi stream whose
+// peer has answered, only the peer ending the stream does), with the
+// task's error and nothing left behind.
+func checkHangs(t *testing.T, c scenario.Case) {
+	t.Helper()
+	r := scenario.Measure(c, scenario.Original, hangBound)
+	t.Log(r)
+	switch {
+	case r.Problem != "":
+		t.Fatal(r.Problem)
+	case r.Returned:
+		t.Fatalf("Wait returned %q %v after the task failed: no hang", r.Err, r.Latency)
+	case !r.Unwound && !(r.PeerUnwound && answeredConnectBidi(c)):
+		t.Fatal("Wait did not return after the caller's context was cancelled")
+	case r.Unwound && c.Peer.Echo && c.Lib != peer.GRPC:
+		// Against an echo peer the stream's context derives from the
+		// caller's, and the cancel frees nothing (TestFacts).
+		t.Fatal("cancelling the caller's context unwound Wait: the cancel freed the Receive after all")
+	}
+	checkClean(t, r)
 }
 
 // answeredConnectBidi says whether c is a connect-go bidi stream whose

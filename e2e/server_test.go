@@ -46,12 +46,14 @@ var serverCases = []serverCase{
 	{name: "grpcgo/restructured", grpc: handlers.RestructuredGRPC},
 }
 
-// TestHandlers shows SPEC section 7 at run time. The client opens a bidi
+// TestHandlers shows the handler finding at run time. The client opens a bidi
 // stream and keeps it open without sending; the handler's backend task
 // fails at once. The buggy handler stays in g.Wait() (its receive task
 // waits for the client) and the client hears nothing within the bound;
 // the restructured handler returns, and the client sees the backend's
-// error promptly. Hanging up (cancelling the client) ends the buggy one.
+// error promptly. Hanging up (cancelling the client) ends the buggy one,
+// because it has sent nothing: once a handler has answered, a connect-go
+// client's cancel no longer reaches it (TestServerFacts, TestJoinHandlers).
 func TestHandlers(t *testing.T) {
 	for _, c := range serverCases {
 		t.Run(c.name, func(t *testing.T) {

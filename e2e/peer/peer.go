@@ -69,6 +69,9 @@ type Options struct {
 	// server instead of holding its stream, for the run in which nothing
 	// fails (see answer.go). It overrides the options above but SendFirst.
 	Answer int
+	// Probe, when set, makes the bidi handlers receive in a goroutine and
+	// report to it (see probe.go). It overrides Echo and Answer.
+	Probe *Probe
 }
 
 // Transport names an HTTP/2 client and server pair for connect-go.
@@ -162,6 +165,9 @@ type stream struct {
 
 // holdChat is the body of the bidi handlers.
 func (p *Peer) holdChat(ctx context.Context, s stream) error {
+	if p.opts.Probe != nil {
+		return p.probe(ctx, s)
+	}
 	if p.opts.Answer > 0 {
 		return p.answerChat(s)
 	}

@@ -246,11 +246,13 @@ func (c Case) Bidi() bool {
 	return shape != "nocancel" && shape != "discarded" && shape != "serveropen"
 }
 
-// Lookup returns the case called name, in Cases or Clean.
+// Lookup returns the case called name, in any list of cases.
 func Lookup(name string) (Case, bool) {
-	for _, c := range append(Cases[:len(Cases):len(Cases)], Clean...) {
-		if c.Name == name {
-			return c, true
+	for _, cs := range [][]Case{Cases, Clean, Joins, JoinsClean, Leaks, LeaksClean} {
+		for _, c := range cs {
+			if c.Name == name {
+				return c, true
+			}
 		}
 	}
 	return Case{}, false

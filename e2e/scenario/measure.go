@@ -67,9 +67,33 @@ func (r Result) String() string {
 // failure. If it does not, Measure cancels the caller's context and
 // reports whether that unwinds it. The task fails only once the server
 // holds the stream, so a hang is never a stream that was not yet open.
-func Measure(c Case, v Variant, bound time.Duration) (r Result) {
+func Measure(c Case, v Variant, bound time.Duration) Result {
+	return measure(c, v, bound, c.Peer, func(p *peer.Peer, failed chan<- time.Time) Next {
+		return failingNext(p, c.Peer, failed)
+	})
+}
+
+// MeasureUnanswered is Measure against a peer that sends nothing, with a
+// task that fails at its first call of next, before anything was sent:
+// the function stops while the server has not answered. A fix that
+// closes a connect-go stream must cancel it too (or first): a close alone
+// waits for the response headers (see TestFacts).
+func MeasureUnanswered(c Case, v Variant, bound time.Duration) Result {
+	opts := peer.Options{Transport: c.Peer.Transport}
+	return measure(c, v, bound, opts, func(_ *peer.Peer, failed chan<- time.Time) Next {
+		return func(context.Context) (string, error) {
+			select {
+			case failed <- time.Now():
+			default:
+			}
+			return "", ErrTask
+		}
+	})
+}
+
+func measure(c Case, v Variant, bound time.Duration, opts peer.Options, newNext func(*peer.Peer, chan<- time.Time) Next) (r Result) {
 	r = Result{Case: c.Name, Variant: v}
-	p, err := peer.Start(c.Lib, c.Peer)
+	p, err := peer.Start(c.Lib, opts)
 	if err != nil {
 		r.Problem = err.Error()
 		return r
@@ -84,7 +108,7 @@ func Measure(c Case, v Variant, bound time.Duration) (r Result) {
 
 	failed := make(chan time.Time, 1)
 	done := make(chan error, 1)
-	go func() { done <- c.runner(v)(ctx, p, failingNext(p, c.Peer, failed)) }()
+	go func() { done <- c.runner(v)(ctx, p, newNext(p, failed)) }()
 
 	var failedAt time.Time
 	select {

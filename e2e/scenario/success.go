@@ -12,8 +12,8 @@ import (
 	"github.com/bidictxlint/bidictxlint/e2e/peer"
 )
 
-// The run in which nothing fails. A fix must never break working code
-// (SPEC section 5): in a run in which no task fails, the fixed client must
+// The run in which nothing fails. A fix must never break working code:
+// in a run in which no task fails, the fixed client must
 // deliver exactly what the original delivers. The peer answers like a
 // healthy server and ends every stream on its own (peer.Options.Answer),
 // and next yields Lines lines and then says there is no more input.
@@ -89,14 +89,15 @@ func (c Case) Streams() int {
 
 // answerPeer is how the peer behaves in c's run in which nothing fails:
 // its bidi handlers echo as many messages as the client sends on a
-// stream. The chats send the Lines lines next yields; the reconnect,
-// shards and goroutineintask clients send one message per stream (to
-// join, name the shard or subscribe) and keep their request side open.
+// stream. The chats send the Lines lines next yields (the redial clients
+// send one after their join); the reconnect, shards, goroutineintask,
+// ctxpool and ctxpoolcancel clients send one message per stream (to join,
+// name the shard or subscribe) and keep their request side open.
 func (c Case) answerPeer() peer.Options {
 	opts := c.Peer
 	opts.Answer = Lines
 	switch c.shape() {
-	case "reconnect", "shards", "goroutineintask":
+	case "reconnect", "shards", "goroutineintask", "ctxpool", "ctxpoolcancel":
 		opts.Answer = 1
 	}
 	return opts

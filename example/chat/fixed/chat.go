@@ -3,6 +3,8 @@
 // soon as the group's context is done, so a failing send also ends the
 // receive loop. A connect-go bidi stream is closed then too: once the
 // server has answered, the cancel alone does not free a pending Receive.
+// The waitgroup and pump clients are fixed the same way: their stream is
+// closed when they stop (ChatWaitGroup) or return (ChatPump).
 // bidictxlint reports nothing here.
 package fixed
 

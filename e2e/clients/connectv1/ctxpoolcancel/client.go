@@ -1,0 +1,54 @@
+// Package ctxpoolcancel is a connect-go v1 subscription run by a conc ContextPool
+// with WithCancelOnError, an errgroup under another name: one task opens
+// the stream with the pool's context, subscribes and receives the updates,
+// the other does the work. When the work fails, the pool cancels its
+// context, but once the server has answered and while the request side is
+// open, the cancel does not free the pending Receive (see TestFacts), so
+// Wait never returns.
+package ctxpoolcancel
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+
+	"connectrpc.com/connect"
+	"github.com/sourcegraph/conc/pool"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+)
+
+// Run subscribes to updates and logs them while processing the lines next
+// yields, until the updates end and next says io.EOF, or either fails.
+func Run(ctx context.Context, client *connect.Client[wrapperspb.StringValue, wrapperspb.StringValue], next func(context.Context) (string, error)) error {
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithFirstError()
+	p.Go(func(ctx context.Context) error {
+		stream := client.CallBidiStream(ctx)
+		if err := stream.Send(wrapperspb.String("subscribe")); err != nil {
+			return err
+		}
+		for {
+			msg, err := stream.Receive()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("update: %s", msg.GetValue())
+		}
+	})
+	p.Go(func(ctx context.Context) error {
+		for {
+			line, err := next(ctx)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("processed: %s", line)
+		}
+	})
+	return p.Wait()
+}

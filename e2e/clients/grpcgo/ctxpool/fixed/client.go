@@ -1,0 +1,56 @@
+// Package fixed is ctxpool fixed by hand as bidictxlint fixes it: the pool
+// cancels its context on the first error (WithCancelOnError), and, on a
+// connect-go bidi stream, whose pending Receive the cancel alone does not
+// free once the server has answered, the stream is closed once that
+// context is done.
+package fixed
+
+import (
+	"context"
+	"errors"
+	"io"
+	"log"
+
+	"github.com/sourcegraph/conc/pool"
+	"google.golang.org/protobuf/types/known/wrapperspb"
+
+	"github.com/bidictxlint/bidictxlint/e2e/gen/chatgrpc"
+)
+
+// Run subscribes to updates and logs them while processing the lines next
+// yields, until the updates end and next says io.EOF, or either fails.
+func Run(ctx context.Context, client chatgrpc.ChatServiceClient, next func(context.Context) (string, error)) error {
+	p := pool.New().WithContext(ctx).WithCancelOnError().WithMaxGoroutines(2)
+	p.Go(func(ctx context.Context) error {
+		stream, err := client.Chat(ctx)
+		if err != nil {
+			return err
+		}
+		if err := stream.Send(wrapperspb.String("subscribe")); err != nil {
+			return err
+		}
+		for {
+			msg, err := stream.Recv()
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("update: %s", msg.GetValue())
+		}
+	})
+	p.Go(func(ctx context.Context) error {
+		for {
+			line, err := next(ctx)
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			log.Printf("processed: %s", line)
+		}
+	})
+	return p.Wait()
+}
