@@ -40,8 +40,8 @@ type checker struct {
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
-	if !imports(pass.Pkg, errgroupPath) {
-		return nil, nil // no group can be created here
+	if !dependsOnStreams(pass.Pkg) {
+		return nil, nil // no stream can be opened or received here
 	}
 	in, ok := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	if !ok || pass.TypesInfo == nil {
@@ -64,14 +64,29 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 	return nil, nil
 }
 
-// imports reports whether pkg imports path directly. A group must be
-// created in the package for anything to be reported, and creating one
-// names errgroup.
-func imports(pkg *types.Package, path string) bool {
+// dependsOnStreams reports whether pkg imports, directly or not, one of
+// the RPC libraries whose streams the analysis knows: a package that
+// does not can hold no stream value. A package can use a stream without
+// naming its type (client.Chat(ctx) of a generated client), so direct
+// imports are not enough (docs/performance.md#the-fast-exit).
+func dependsOnStreams(pkg *types.Package) bool {
 	if pkg == nil {
 		return false
 	}
-	return slices.ContainsFunc(pkg.Imports(), func(p *types.Package) bool { return p.Path() == path })
+	seen := make(map[*types.Package]bool)
+	var walk func(p *types.Package) bool
+	walk = func(p *types.Package) bool {
+		if seen[p] {
+			return false
+		}
+		seen[p] = true
+		switch p.Path() {
+		case connectV1Path, connectV2Path, grpcPath:
+			return true
+		}
+		return slices.ContainsFunc(p.Imports(), walk)
+	}
+	return walk(pkg)
 }
 
 // checkGroup returns the findings of g: each stream that a task of g
