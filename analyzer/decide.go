@@ -99,6 +99,13 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 		f.remedy, f.kind, f.closer = addClose, kindBidiClose, closer(s.kind)
 		f.spec = c.spec(u, g, fix.CloseAfterOpen)
 		f.spec.Closer = f.closer
+		if f.spec.Group.Ctx == nil && p.underGroup {
+			// A pool's context has no name in the group's function; the
+			// stream's own context, a task's context parameter, does.
+			if id := code.IdentOf(s.ctxArg); id != nil {
+				f.spec.Group.Ctx = c.info.Uses[id]
+			}
+		}
 		if site := c.usableSite(p.site, f.spec); site != nil {
 			f.spec.Remedy, f.spec.Site = fix.CloseAtSite, site
 		} else if cs := cancelFuncs(s.ctx); len(cs) > 0 && !p.underGroup {

@@ -31,7 +31,7 @@ func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *g
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if c.isAfterFunc(call) {
-			if _, lit := ast.Unparen(call.Args[1]).(*ast.FuncLit); !lit && c.onGroupContext(call, g) {
+			if _, lit := ast.Unparen(call.Args[1]).(*ast.FuncLit); !lit && c.onGroupContext(call, g, s) {
 				if body, fr := c.funcValue(call.Args[1], nil, call.Pos()); body.Valid() {
 					e.scan(body, fr, 0)
 				}

@@ -69,7 +69,7 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 		lateAfter = s.open.End()
 	}
 	cancelRef := func(ref inspector.Cursor) {
-		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
+		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc, u.stream); ok {
 			if lateAfter.IsValid() && ref.Node().Pos() >= lateAfter && code.Within(u.taskFunc, ref.Node().Pos()) {
 				r.lateForOpen = true
 				return
@@ -107,7 +107,7 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 			}
 			ref := cur.ChildAt(edge.SelectorExpr_Sel, -1)
 			if c.closesStream(ref, s) {
-				if ok, _ := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc); ok {
+				if ok, _ := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc, u.stream); ok {
 					r.closed = true
 				}
 			}
@@ -159,14 +159,14 @@ func (c *checker) closesStream(ref inspector.Cursor, s *streamRef) bool {
 // fn, the site says where. A cancel deferred in the blocked task itself
 // (blocked) runs only once that task returns, which it cannot while it is
 // blocked: no path (measured: Wait hangs).
-func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocked ast.Node) (bool, *cancelSite) {
+func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocked ast.Node, s *streamRef) (bool, *cancelSite) {
 	if sel, ok := cur.Parent().Node().(*ast.SelectorExpr); ok && sel.Sel == cur.Node() {
 		cur = cur.Parent() // x.cancel, stream.Close
 	}
 	call, called := cur.Parent().Node().(*ast.CallExpr)
 	if !called || call.Fun != cur.Node() {
 		if called && c.isAfterFunc(call) {
-			if !c.onGroupContext(call, g) {
+			if !c.onGroupContext(call, g, s) {
 				return false, nil
 			}
 			return true, &cancelSite{arg: cur.Node().(ast.Expr), call: call}
@@ -200,7 +200,7 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 		switch parent := p.Parent().Node().(type) {
 		case *ast.CallExpr:
 			if c.isAfterFunc(parent) {
-				if !c.onGroupContext(parent, g) {
+				if !c.onGroupContext(parent, g, s) {
 					return false, nil
 				}
 				return true, site
@@ -211,7 +211,7 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 			if lit == blocked {
 				return false, nil // runs only when the blocked task is not blocked
 			}
-			if c.isGoCall(parent) && !runsOnEveryExit(p, callCur) {
+			if c.isGoCall(parent) && !c.runsOnEveryExit(p, callCur, s) {
 				return false, nil // another task that can return without it
 			}
 		}
@@ -227,10 +227,10 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 // A cancel deferred before the Wait, or made after it, runs once Wait has
 // returned.
 func (c *checker) beforeWait(call inspector.Cursor, g *group) bool {
-	if len(g.tasks) == 0 || call.Node().Pos() < g.tasks[0].call.Pos() {
-		return false
-	}
 	_, deferred := call.Parent().Node().(*ast.DeferStmt)
+	if len(g.tasks) == 0 || !deferred && call.Node().Pos() < g.tasks[0].call.Pos() {
+		return false // before the tasks start, it stops nothing they do
+	}
 	for _, w := range c.waitsOf(g) {
 		_, waitDeferred := w.Parent().Node().(*ast.DeferStmt)
 		switch {
@@ -255,11 +255,12 @@ func (c *checker) isGoCall(call *ast.CallExpr) bool {
 }
 
 // runsOnEveryExit reports whether the call at call, inside the task
-// literal at task, runs whichever way the task returns: it is deferred in
-// the task itself, or no return of the task comes before it. A cancel
-// that a task makes only on its success path leaves the stream blocked
-// when that task fails (docs/rules.md#cancellation-paths).
-func runsOnEveryExit(task, call inspector.Cursor) bool {
+// literal at task, runs whichever way the task ends: it is deferred in the
+// task itself, or every return of the task before it half-closes the
+// stream s first (an orderly end, after which the server ends the
+// stream). A cancel that a task makes only on its success path leaves the
+// stream blocked when that task fails (docs/rules.md#cancellation-paths).
+func (c *checker) runsOnEveryExit(task, call inspector.Cursor, s *streamRef) bool {
 	if _, ok := call.Parent().Node().(*ast.DeferStmt); ok && code.InnermostFunc(call) == task {
 		return true
 	}
@@ -269,13 +270,35 @@ func runsOnEveryExit(task, call inspector.Cursor) bool {
 		case *ast.FuncLit:
 			return cur == task // a nested literal's returns are its own
 		case *ast.ReturnStmt:
-			if cur.Node().Pos() < call.Node().Pos() {
+			if cur.Node().Pos() < call.Node().Pos() && !c.halfClosedBefore(cur, s) {
 				early = true
 			}
 		}
 		return !early
 	})
 	return !early
+}
+
+// halfClosedBefore reports whether ret, or a statement before it in the
+// block that holds it, half-closes the stream s (CloseRequest, CloseSend).
+func (c *checker) halfClosedBefore(ret inspector.Cursor, s *streamRef) bool {
+	if s == nil {
+		return false
+	}
+	for p, ok := ret, true; ok; p, ok = p.PrevSibling() {
+		for cur := range p.Preorder((*ast.CallExpr)(nil)) {
+			sel, ok := ast.Unparen(cur.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr)
+			if !ok || sel.Sel.Name != "CloseRequest" && sel.Sel.Name != "CloseSend" {
+				continue
+			}
+			if k := c.streamKind(c.info.TypeOf(sel.X)); k.ok() {
+				if r := c.resolveStream(sel.X, nil, sel.Pos(), k); r != nil && r.key == s.key {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // storedInField returns the field that the value at cur is stored in, by
@@ -334,7 +357,7 @@ func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
 // one derived from it) when a task's failure cancels it, or a context
 // whose cancel func runs while the tasks work, as when the function
 // cancels before it waits (docs/rules.md#cancellation-paths).
-func (c *checker) onGroupContext(call *ast.CallExpr, g *group) bool {
+func (c *checker) onGroupContext(call *ast.CallExpr, g *group, s *streamRef) bool {
 	ctx := c.ctxAt(call.Args[0], call.Pos())
 	if g.failureCancels() && underGroup(ctx, g) {
 		return true
@@ -345,7 +368,7 @@ func (c *checker) onGroupContext(call *ast.CallExpr, g *group) bool {
 			if c.info.Uses[cur.Node().(*ast.Ident)] != n.cancel || cur.ParentEdgeKind() != edge.CallExpr_Fun {
 				continue // only a call of the cancel func, not a hand-off, which could lead back here
 			}
-			if ok, _ := c.runsWhileGroupWorks(cur, fn, g, nil); ok {
+			if ok, _ := c.runsWhileGroupWorks(cur, fn, g, nil, s); ok {
 				return true
 			}
 		}
