@@ -2,22 +2,24 @@ package main
 
 // A line diff for -fix -diff. x/tools' checker computes its diff on
 // bytes and widens the changes to whole lines, so an unchanged line next
-// to a change is often printed as removed and added again; and its
-// Myers diff over the whole file costs O(N·D), which grows with the
-// square of the number of fixes in one file. This one is Myers' diff on
-// lines (the shortest edit script: no unchanged line is printed as
-// removed and added) run between anchors: lines that occur exactly once
-// in each version, kept in order (the longest increasing run of them,
-// as patience diff does). The fixes change a few lines at a time, so
-// the anchors cut the file into small gaps and the cost grows with the
-// size of the file and of the changes, not their product. Inside every
-// gap the script is minimal; anchoring a unique line that is the same
-// on both sides never makes a script longer in code that fixes only
-// insert or replace lines around it.
+// to a change is often printed as removed and added again; and it runs
+// Myers' diff over the whole file, O(N·D), which grows with the square
+// of the number of fixes in one file.
+//
+// Here the diff is on lines and is Myers' shortest edit script, so no
+// unchanged line is printed as removed and added. It is computed only
+// where the fixes changed the file: each edit's lines, in the original
+// and in the fixed file, are known from the edit, and the lines between
+// two such regions are the same on both sides; the script is the
+// shortest within each region, and the cost grows with the size of the
+// file plus the square of the largest region, not of all the changes.
+// When formatting changed lines no edit touched (a file that was not
+// gofmt'd), the whole file is one region.
 
 import (
 	"fmt"
 	"slices"
+	"sort"
 	"strings"
 )
 
@@ -37,92 +39,94 @@ func splitLines(s string) []string {
 	return lines
 }
 
-// lineDiff returns an edit script from a to b.
-func lineDiff(a, b []string) []op {
-	var ops []op
-	// Common prefix and suffix.
-	p := 0
-	for p < len(a) && p < len(b) && a[p] == b[p] {
-		p++
-	}
-	s := 0
-	for s < len(a)-p && s < len(b)-p && a[len(a)-1-s] == b[len(b)-1-s] {
-		s++
-	}
-	for _, l := range a[:p] {
-		ops = append(ops, op{' ', l})
-	}
-	ops = anchored(ops, a[p:len(a)-s], b[p:len(b)-s])
-	for _, l := range a[len(a)-s:] {
-		ops = append(ops, op{' ', l})
-	}
-	return ops
+// A region is a range of lines [a0, a1) of the old file and [b0, b1) of
+// the new one that may differ; outside regions the files have the same
+// lines in the same order.
+type region struct{ a0, a1, b0, b1 int }
+
+// lineIndex returns the index of the line that contains offset off, for
+// a file whose lines start at starts.
+func lineIndex(starts []int, off int) int {
+	return sort.Search(len(starts), func(i int) bool { return starts[i] > off }) - 1
 }
 
-// anchored appends the script from a to b, split at unique common lines.
-func anchored(ops []op, a, b []string) []op {
-	type count struct{ a, b, ai, bi int }
-	counts := make(map[string]*count)
-	for i, l := range a {
-		c := counts[l]
-		if c == nil {
-			c = new(count)
-			counts[l] = c
-		}
-		c.a++
-		c.ai = i
-	}
-	for i, l := range b {
-		if c := counts[l]; c != nil {
-			c.b++
-			c.bi = i
+// lineStarts returns the offset of each line of s.
+func lineStarts(s string) []int {
+	starts := []int{0}
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' && i+1 < len(s) {
+			starts = append(starts, i+1)
 		}
 	}
-	// Pairs of unique lines in a's order, then the longest run
-	// increasing in b.
-	var pairs [][2]int
-	for i, l := range a {
-		if c := counts[l]; c.a == 1 && c.b == 1 {
-			pairs = append(pairs, [2]int{i, c.bi})
-		}
-	}
-	anchors := increasing(pairs)
-	ai, bi := 0, 0
-	for _, an := range anchors {
-		ops = myers(ops, a[ai:an[0]], b[bi:an[1]])
-		ops = append(ops, op{' ', a[an[0]]})
-		ai, bi = an[0]+1, an[1]+1
-	}
-	return myers(ops, a[ai:], b[bi:])
+	return starts
 }
 
-// increasing returns the longest subsequence of pairs (sorted by their
-// first element) whose second elements increase, in O(n log n).
-func increasing(pairs [][2]int) [][2]int {
-	var tails []int // tails[k]: index of the smallest tail of a run of length k+1
-	prev := make([]int, len(pairs))
-	for i, p := range pairs {
-		k, _ := slices.BinarySearchFunc(tails, p[1], func(t, v int) int { return pairs[t][1] - v })
-		if k > 0 {
-			prev[i] = tails[k-1]
-		} else {
-			prev[i] = -1
+// editRegions returns the regions that edits (sorted, not overlapping,
+// each with its offsets in old and in new) change, merged where they
+// touch.
+func editRegions(old, new string, spans [][4]int) []region {
+	as, bs := lineStarts(old), lineStarts(new)
+	var out []region
+	for _, sp := range spans {
+		r := region{lineIndex(as, sp[0]), lineIndex(as, sp[1]) + 1, lineIndex(bs, sp[2]), lineIndex(bs, sp[3]) + 1}
+		if n := len(out); n > 0 && (r.a0 <= out[n-1].a1 || r.b0 <= out[n-1].b1) {
+			out[n-1].a1 = max(out[n-1].a1, r.a1)
+			out[n-1].b1 = max(out[n-1].b1, r.b1)
+			continue
 		}
-		if k == len(tails) {
-			tails = append(tails, i)
-		} else {
-			tails[k] = i
-		}
-	}
-	out := make([][2]int, len(tails))
-	for k, i := len(tails)-1, -1; k >= 0; k-- {
-		if k == len(tails)-1 {
-			i = tails[k]
-		}
-		out[k] = pairs[i]
-		i = prev[i]
+		out = append(out, r)
 	}
 	return out
+}
+
+// lineDiff returns an edit script from a to b that changes only lines
+// within regions (nil: the whole files).
+func lineDiff(a, b []string, regions []region) []op {
+	if regions == nil {
+		regions = []region{{0, len(a), 0, len(b)}}
+	}
+	var ops []op
+	ai, bi := 0, 0
+	for _, r := range regions {
+		r.a1, r.b1 = min(r.a1, len(a)), min(r.b1, len(b))
+		if r.a0-ai != r.b0-bi || r.a0 > r.a1 || r.b0 > r.b1 {
+			return lineDiff(a, b, nil) // not the regions of these files
+		}
+		for ; ai < r.a0; ai, bi = ai+1, bi+1 {
+			if a[ai] != b[bi] {
+				return lineDiff(a, b, nil)
+			}
+			ops = append(ops, op{' ', a[ai]})
+		}
+		ra, rb := a[r.a0:r.a1], b[r.b0:r.b1]
+		// The common start and end of the region need no search.
+		p := 0
+		for p < len(ra) && p < len(rb) && ra[p] == rb[p] {
+			p++
+		}
+		s := 0
+		for s < len(ra)-p && s < len(rb)-p && ra[len(ra)-1-s] == rb[len(rb)-1-s] {
+			s++
+		}
+		for _, l := range ra[:p] {
+			ops = append(ops, op{' ', l})
+		}
+		ops = myers(ops, ra[p:len(ra)-s], rb[p:len(rb)-s])
+		for _, l := range ra[len(ra)-s:] {
+			ops = append(ops, op{' ', l})
+		}
+		ai, bi = r.a1, r.b1
+	}
+	if len(a)-ai != len(b)-bi {
+		return lineDiff(a, b, nil)
+	}
+	for ; ai < len(a); ai, bi = ai+1, bi+1 {
+		if a[ai] != b[bi] {
+			return lineDiff(a, b, nil)
+		}
+		ops = append(ops, op{' ', a[ai]})
+	}
+	return ops
 }
 
 // maxD bounds the edit distance searched within one gap between

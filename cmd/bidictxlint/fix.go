@@ -71,8 +71,9 @@ type fileState struct {
 	tree  []maxEnd   // Fenwick tree of the taken edits' ends over cands
 	taken map[edit]*takenEdit
 
-	out    []byte // the fixed, formatted content
-	err    error  // why the file is not written
+	out    []byte   // the fixed, formatted content
+	spans  [][4]int // each edit's offsets in src and out, when out is not reformatted
+	err    error    // why the file is not written
 	failed bool
 }
 
@@ -116,11 +117,19 @@ type fileEdit struct {
 // plan decides, for each finding, whether its fix is applied, and
 // computes the content of every file that changes.
 func (p *planner) plan() {
+	p.choose(p.candidates())
+	for _, fs := range p.files {
+		p.render(fs)
+	}
+	p.settle()
+}
+
+// candidates returns the findings with a fix whose edits all go to files
+// that may be edited, in order, and indexes their edits by file.
+func (p *planner) candidates() []*finding {
 	p.files = make(map[string]*fileState)
 	p.byFix = make(map[*finding][]fileEdit)
 
-	// The candidates: findings with a fix whose edits all go to files
-	// that may be edited.
 	var cands []*finding
 	for _, f := range p.findings {
 		if len(f.diag.SuggestedFixes) == 0 {
@@ -145,7 +154,12 @@ func (p *planner) plan() {
 		fs.taken = make(map[edit]*takenEdit)
 	}
 
-	// Take the fixes in order.
+	return cands
+}
+
+// choose takes the candidates' fixes in order, each unless it conflicts
+// with one taken before.
+func (p *planner) choose(cands []*finding) {
 	for _, f := range cands {
 		if other := p.conflict(f); other != nil {
 			f.reason = fmt.Sprintf("its fix overlaps the fix of the finding at %s; run -fix again to apply it", other.posn)
@@ -154,10 +168,6 @@ func (p *planner) plan() {
 		p.take(f)
 		f.fixed = true
 	}
-	for _, fs := range p.files {
-		p.render(fs)
-	}
-	p.settle()
 }
 
 // edits converts a finding's first fix to file edits, or says why it
@@ -276,9 +286,12 @@ func (p *planner) render(fs *fileState) {
 	})
 	var buf bytes.Buffer
 	last := 0
+	fs.spans = fs.spans[:0]
 	for _, e := range edits {
 		buf.Write(fs.src[last:e.start])
+		at := buf.Len()
 		buf.WriteString(e.text)
+		fs.spans = append(fs.spans, [4]int{e.start, e.end, at, buf.Len()})
 		last = e.end
 	}
 	buf.Write(fs.src[last:])
@@ -287,7 +300,19 @@ func (p *planner) render(fs *fileState) {
 		p.fail(fs, fmt.Errorf("the fixed file would not parse (%v); a bug in bidictxlint's fix", err))
 		return
 	}
+	if !bytes.Equal(out, buf.Bytes()) {
+		fs.spans = nil // formatting moved other lines: diff the whole file
+	}
 	fs.out = out
+}
+
+// diff returns the file's changes as a unified diff under name.
+func (fs *fileState) diff(name string) string {
+	var regions []region
+	if fs.spans != nil {
+		regions = editRegions(string(fs.src), string(fs.out), fs.spans)
+	}
+	return unified(name, lineDiff(splitLines(string(fs.src)), splitLines(string(fs.out)), regions))
 }
 
 // fail marks the file as not written, for err.

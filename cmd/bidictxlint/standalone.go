@@ -70,10 +70,21 @@ could not be written, or -fix -diff printed a diff; 2 bad usage.
 Flags:
 `
 
-// standalone runs the command with args (without the program name).
+// standalone runs the command with args (without the program name) in
+// the working directory.
 func standalone(args []string, stdout, stderr io.Writer) int {
+	wd, err := os.Getwd()
+	if err != nil {
+		fmt.Fprintf(stderr, "bidictxlint: %v\n", err)
+		return exitFailed
+	}
+	return standaloneIn(wd, newWriter(), args, stdout, stderr)
+}
+
+// standaloneIn runs the command in directory wd, writing files with w.
+func standaloneIn(wd string, w *writer, args []string, stdout, stderr io.Writer) int {
 	var o options
-	a := analyzer.Analyzer
+	a := analyzer.New(analyzer.DefaultSettings())
 	fl := flag.NewFlagSet("bidictxlint", flag.ContinueOnError)
 	fl.SetOutput(stderr)
 	fl.Usage = func() {
@@ -111,12 +122,7 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 		return usage("-json and -fix cannot be used together")
 	}
 
-	wd, err := os.Getwd()
-	if err != nil {
-		fmt.Fprintf(stderr, "bidictxlint: %v\n", err)
-		return exitFailed
-	}
-	r := &run{opts: o, wd: wd, stdout: stdout, stderr: stderr}
+	r := &run{opts: o, wd: wd, writer: w, stdout: stdout, stderr: stderr}
 	return r.main(a, fl.Args())
 }
 
@@ -124,6 +130,7 @@ func standalone(args []string, stdout, stderr io.Writer) int {
 type run struct {
 	opts           options
 	wd             string
+	writer         *writer
 	stdout, stderr io.Writer
 
 	mu      sync.Mutex
@@ -192,6 +199,7 @@ func (r *run) load(patterns []string) ([]*packages.Package, error) {
 	r.sources = make(map[string][]byte)
 	cfg := &packages.Config{
 		Mode:  packages.LoadSyntax | packages.NeedModule,
+		Dir:   r.wd,
 		Tests: r.opts.tests,
 		ParseFile: func(fset *token.FileSet, name string, src []byte) (*ast.File, error) {
 			if r.opts.fix {
@@ -318,14 +326,14 @@ func (r *run) fix(pkgs []*packages.Package, findings []*finding) int {
 			if rel, err := filepath.Rel(r.wd, name); err == nil && filepath.IsLocal(rel) {
 				name = rel
 			}
-			io.WriteString(r.stdout, unified(name, lineDiff(splitLines(string(fs.src)), splitLines(string(fs.out)))))
+			io.WriteString(r.stdout, fs.diff(name))
 			written = append(written, fs)
 		}
 		if len(written) > 0 {
 			code = exitFailed // as go fix -diff, gofmt -d: a diff means work to do
 		}
 	} else {
-		written = r.apply(p)
+		written = p.writeAll(r.writer)
 	}
 
 	nfixed, notFixed := 0, 0
@@ -356,11 +364,6 @@ func (r *run) fix(pkgs []*packages.Package, findings []*finding) int {
 		code = exitFailed
 	}
 	return code
-}
-
-// apply writes the fixed files.
-func (r *run) apply(p *planner) []*fileState {
-	return p.writeAll(newWriter())
 }
 
 // summary prints the last line of -fix: how many findings were fixed in
