@@ -336,7 +336,7 @@ func (p *planner) settle() {
 				for _, f := range t.owners {
 					if f.fixed {
 						f.fixed = false
-						f.reason = fmt.Sprintf("%s could not be written: %v", fs.name, fs.err)
+						f.reason = fmt.Sprintf("%s was not written: %v", fs.name, fs.err)
 						changed = true
 					}
 				}
