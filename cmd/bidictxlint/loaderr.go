@@ -22,8 +22,13 @@ type loadError struct {
 }
 
 func (e loadError) String() string {
-	if e.file == "" {
+	switch {
+	case e.file == "":
 		return "bidictxlint: " + e.msg
+	case e.line == 0:
+		return fmt.Sprintf("%s: %s", e.file, e.msg)
+	case e.col == 0:
+		return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg)
 	}
 	return fmt.Sprintf("%s:%d:%d: %s", e.file, e.line, e.col, e.msg)
 }
@@ -44,12 +49,12 @@ var compilerLine = regexp.MustCompile(`^(.+\.go):(\d+):(\d+): (.*)$`)
 // go/types (absolute). Here an error is identified by its file (made
 // absolute), line and column, and the first message seen is kept.
 //
-// A package whose files do not parse gets only its syntax errors: the
-// compiler's when go list ran it (the compiler stops at the first ones),
-// else go/parser's first error per file. go/parser goes on after an
-// error and reports a dozen consequences, and the type checker then
-// reports the broken declarations as errors too; none of those tell the
-// user more.
+// A package whose files do not parse gets only the first syntax error
+// of each such file, as go vet prints it: in the compiler's words when
+// go list ran the compiler, else go/parser's. After a syntax error both
+// go on and report its consequences (go/parser a dozen for one missing
+// parenthesis), and the type checker reports the broken declarations;
+// none of those tell the user more.
 func loadErrors(pkgs []*packages.Package, wd string) (errs []loadError, unparsed map[string]bool) {
 	unparsed = make(map[string]bool)
 	seen := make(map[loadError]bool) // by position; msg is empty
@@ -81,10 +86,12 @@ func loadErrors(pkgs []*packages.Package, wd string) (errs []loadError, unparsed
 				for _, line := range strings.Split(e.Msg, "\n")[1:] {
 					if m := compilerLine.FindStringSubmatch(line); m != nil {
 						le := loadError{file: absPath(wd, m[1]), line: atoi(m[2]), col: atoi(m[3]), msg: m[4]}
-						if syntax && !strings.HasPrefix(le.msg, "syntax error") {
-							continue
-						}
 						if syntax {
+							// Only the first syntax error of each file:
+							// the others are often its consequences.
+							if !strings.HasPrefix(le.msg, "syntax error") || firstParse[le.file] {
+								continue
+							}
 							firstParse[le.file] = true
 						}
 						add(le)
