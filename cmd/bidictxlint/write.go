@@ -105,7 +105,12 @@ func (w *writer) prepare(name string, old, data []byte) (*pending, error) {
 	}
 	if err != nil {
 		os.Remove(tmp.Name())
-		return nil, err
+		// The temporary file's name tells the user nothing.
+		var pe *fs.PathError
+		if errors.As(err, &pe) && pe.Path == tmp.Name() {
+			err = pe.Err
+		}
+		return nil, fmt.Errorf("writing the new content beside it: %w", err)
 	}
 	return &pending{name: name, target: target, tmp: tmp.Name()}, nil
 }

@@ -245,10 +245,10 @@ func TestFixFailingWriterRealModules(t *testing.T) {
 		t.Errorf("summary %q\nwant it to contain %q", summary, want)
 	}
 	for _, name := range notWritten {
-		if !strings.Contains(out, "bidictxlint: "+name+": not written, left as it was: no space left on device") {
+		if !strings.Contains(out, "bidictxlint: "+name+": not written, left as it was: writing the new content beside it: no space left on device") {
 			t.Errorf("no line says %s was not written for lack of space", name)
 		}
-		if !strings.Contains(out, "\tnot fixed: "+name+" was not written: no space left on device") {
+		if !strings.Contains(out, "\tnot fixed: "+name+" was not written: writing the new content beside it: no space left on device") {
 			t.Errorf("no finding in %s is printed as not fixed", name)
 		}
 	}
