@@ -132,6 +132,7 @@ func (p *planner) candidates() []*finding {
 
 	var cands []*finding
 	for _, f := range p.findings {
+		f.fixed, f.reason = false, ""
 		if len(f.diag.SuggestedFixes) == 0 {
 			f.reason = "no fix is offered for this case; change the code as the message says"
 			continue

@@ -283,6 +283,13 @@ func (r *run) printFinding(f *finding, why string) {
 // diff), prints the findings not fixed and a summary, and returns the
 // exit status.
 func (r *run) fix(pkgs []*packages.Package, findings []*finding) int {
+	p := r.planner(pkgs, findings)
+	p.plan()
+	return r.finish(p, findings)
+}
+
+// planner returns a planner for the findings in the loaded packages.
+func (r *run) planner(pkgs []*packages.Package, findings []*finding) *planner {
 	p := &planner{
 		findings:  findings,
 		sources:   make(map[string][]byte),
@@ -316,8 +323,12 @@ func (r *run) fix(pkgs []*packages.Package, findings []*finding) int {
 			}
 		}
 	}
-	p.plan()
+	return p
+}
 
+// finish writes the planned files (or prints their diff), prints the
+// findings not fixed and the summary, and returns the exit status.
+func (r *run) finish(p *planner, findings []*finding) int {
 	code := exitOK
 	var written []*fileState
 	if r.opts.diff {
