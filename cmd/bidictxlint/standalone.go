@@ -114,6 +114,9 @@ func standaloneIn(wd string, w *writer, args []string, stdout, stderr io.Writer)
 		return exitUsage
 	}
 	switch {
+	case fl.NArg() == 1 && fl.Arg(0) == "help":
+		fl.Usage()
+		return exitOK
 	case fl.NArg() == 0:
 		return usage("no packages named; to check the module in the current directory, run bidictxlint ./...")
 	case o.diff && !o.fix:
