@@ -223,6 +223,8 @@ func asNobody(t *testing.T, dir string, args ...string) *exec.Cmd {
 	os.Chmod(home, 0o777)
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil {
+			// The module is nobody's, as a user's checkout is the user's.
+			os.Lchown(p, nobody, nobody)
 			if d.IsDir() {
 				os.Chmod(p, 0o777)
 			} else if info, _ := d.Info(); info != nil && info.Mode().Perm() != 0o444 {

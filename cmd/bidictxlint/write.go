@@ -18,7 +18,9 @@ package main
 //     0444, chattr +i) is not replaced behind its back, though the rename
 //     would need only the directory's permission;
 //   - it has one link: a rename would cut a hard link, leaving the other
-//     name with the old content.
+//     name with the old content;
+//   - its owner and group can be kept: a file of another user, which only
+//     root could give back to that user, is not replaced.
 //
 // A symbolic link is followed: its target is replaced, the link stays.
 //
@@ -94,6 +96,9 @@ func (w *writer) prepare(name string, old, data []byte) (*pending, error) {
 	if st != nil && st.Nlink > 1 {
 		return nil, fmt.Errorf("it has %d hard links, which replacing it would separate", st.Nlink)
 	}
+	if st != nil && int(st.Uid) != os.Geteuid() && os.Geteuid() != 0 {
+		return nil, fmt.Errorf("it belongs to user %d, and a replacement written by user %d could not keep its owner", st.Uid, os.Geteuid())
+	}
 
 	tmp, err := os.CreateTemp(filepath.Dir(target), "."+filepath.Base(target)+".bidictxlint-*")
 	if err != nil {
@@ -106,8 +111,7 @@ func (w *writer) prepare(name string, old, data []byte) (*pending, error) {
 	if err != nil {
 		os.Remove(tmp.Name())
 		// The temporary file's name tells the user nothing.
-		var pe *fs.PathError
-		if errors.As(err, &pe) && pe.Path == tmp.Name() {
+		if pe, ok := err.(*fs.PathError); ok && pe.Path == tmp.Name() {
 			err = pe.Err
 		}
 		return nil, fmt.Errorf("writing the new content beside it: %w", err)
