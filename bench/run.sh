@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh: speed and memory of bidictxlint against its targets.
 #
-#   bench/run.sh [all|cmd|analysis|micro]      (default: all)
+#   bench/run.sh [all|cmd|analysis|micro|fix]  (default: all)
 #
 #   cmd       wall time and peak RSS of the built command over ./... (tests
 #             included) of google.golang.org/grpc v1.85.0, connectrpc.com/connect
@@ -23,6 +23,11 @@
 #             Target <= 2.2x (time: the fit; memory: each doubling). Printed beside it for reference: the same on
 #             one copy repeated (BenchmarkAnalyzerRepeat) and lostcancel's
 #             ratio on the same copies (BenchmarkLostcancel).
+#   fix       BenchmarkApplyFixes and BenchmarkFixDiff (cmd/bidictxlint): -fix
+#             and -fix -diff on one file with N = 1000..8000 fixable findings,
+#             the analysis done before the timer. Median time and memory ratio
+#             per doubling, and the time ratio fitted over all samples.
+#             Target <= 2.2x. Not part of "all".
 #
 # Environment: BENCH_RUNS (9), BENCH_SYNTH (4000), BENCH_MICRO_COUNT (5),
 # BENCH_KEEP=1 keeps the work directory. Needs the Go module proxy (or a warm module cache) for the
@@ -272,6 +277,50 @@ micro_bench() {
 		}' "$WORK/micro.out"
 }
 
+fix_bench() {
+	say "BenchmarkApplyFixes and BenchmarkFixDiff (cmd/bidictxlint: applying N fixes to one file, the analysis done before the timer), median of $MICRO_COUNT"
+	(cd "$ROOT" && go test -p 1 -run '^$' -bench 'BenchmarkApplyFixes|BenchmarkFixDiff' -benchmem -count "$MICRO_COUNT" ./cmd/bidictxlint) | tee "$WORK/fix.out" | grep '^Benchmark'
+	awk '
+		function median(list,   a, n, i, j, t) {
+			n = split(list, a, " ")
+			for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] + 0 > a[j] + 0; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t }
+			return (n % 2) ? a[(n+1)/2] : (a[n/2] + a[n/2+1]) / 2
+		}
+		function slope(b,   i, j, n, a, x, y, sx, sy, sxx, sxy, c) {
+			for (i = 1; i <= k; i++) {
+				n = split(t[b, order[i]], a, " ")
+				for (j = 1; j <= n; j++) {
+					x = log(order[i]) / log(2); y = log(a[j]) / log(2)
+					sx += x; sy += y; sxx += x * x; sxy += x * y; c++
+				}
+			}
+			if (c < 2 || c * sxx == sx * sx) return 0
+			return 2 ^ ((c * sxy - sx * sy) / (c * sxx - sx * sx))
+		}
+		/^Benchmark(ApplyFixes|FixDiff)\/N=/ {
+			split($1, p, "="); n = p[2]; sub(/-.*/, "", n)
+			b = $1; sub(/\/.*/, "", b)
+			if (!(b in bs)) { bs[b] = 1; border[++nb] = b }
+			if (!(n in seen)) { seen[n] = 1; order[++k] = n }
+			t[b, n] = t[b, n] " " $3
+			for (f = 4; f <= NF; f++) if ($(f) == "B/op") m[b, n] = m[b, n] " " $(f-1)
+		}
+		END {
+			for (bi = 1; bi <= nb; bi++) {
+				b = border[bi]
+				printf "\n%s\n%-16s %9s %7s %7s %5s %9s %7s %7s %5s\n", b, "N", "ms/op", "ratio", "target", "", "MB/op", "ratio", "target", ""
+				for (i = 1; i <= k; i++) {
+					ns[i] = median(t[b, order[i]]); by[i] = median(m[b, order[i]])
+					if (i == 1) { printf "%-16s %9.1f %7s %7s %5s %9.1f\n", order[i], ns[i]/1e6, "-", "", "", by[i]/1048576; continue }
+					r = ns[i]/ns[i-1]; rb = by[i]/by[i-1]
+					printf "%-16s %9.1f %7.2f %7s %5s %9.1f %7.2f %7s %5s\n", order[i-1] " -> " order[i], ns[i]/1e6, r, "", "", by[i]/1048576, rb, "<=2.2", (rb <= 2.2) ? "PASS" : "FAIL"
+				}
+				fit = slope(b)
+				printf "%-16s %9s %7.2f %7s %5s\n", "fit per doubling", "", fit, "<=2.2", (fit <= 2.2) ? "PASS" : "FAIL"
+			}
+		}' "$WORK/fix.out"
+}
+
 case $what in
 all)
 	need_time
@@ -293,8 +342,9 @@ analysis)
 	analysis_bench
 	;;
 micro) micro_bench ;;
+fix) fix_bench ;;
 *)
-	echo "usage: $0 [all|cmd|analysis|micro]" >&2
+	echo "usage: $0 [all|cmd|analysis|micro|fix]" >&2
 	exit 2
 	;;
 esac

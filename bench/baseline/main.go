@@ -1,7 +1,8 @@
 // Command baseline is the floor for bidictxlint's wall time and memory:
-// the same driver (singlechecker) with an analyzer that only requires
-// inspect.Analyzer, like bidictxlint, and does nothing. bench/run.sh
-// compares the two on real modules.
+// x/tools' driver (singlechecker, which loads with go/packages and runs
+// x/tools' checker, as the standalone command's own driver does) with an
+// analyzer that only requires inspect.Analyzer, like bidictxlint, and
+// does nothing. bench/run.sh compares the two on real modules.
 package main
 
 import (

@@ -121,6 +121,9 @@ func TestBadInputSyntaxError(t *testing.T) {
 	dir := badModule(t, map[string]string{"p/p.go": "package p\n\nfunc f( {\n"})
 	r := lintIn(t, dir, "./...")
 	wantFailure(t, r, "p.go:3:")
+	if n := strings.Count(r.stderr, "\n"); n != 1 {
+		t.Errorf("%d lines on standard error, want one: the first syntax error", n)
+	}
 }
 
 func TestBadInputUnknownFlag(t *testing.T) {
@@ -169,6 +172,11 @@ func TestBadInputFixReadOnly(t *testing.T) {
 	}
 	r := lintCmd(t, cmd)
 	wantFailure(t, r, "ro.go", "permission denied")
+	// The summary names the file written and the file not written.
+	rw := filepath.Join(dir, "q", "rw.go")
+	if want := "bidictxlint: fixed 1 of 2 findings in 1 file (" + rw + "); 1 file not written (" + ro + "); 1 not fixed, printed above"; lastLine(r.stderr) != want {
+		t.Errorf("summary %q\nwant %q", lastLine(r.stderr), want)
+	}
 
 	for name, src := range files {
 		b, err := os.ReadFile(filepath.Join(dir, name))
@@ -215,6 +223,8 @@ func asNobody(t *testing.T, dir string, args ...string) *exec.Cmd {
 	os.Chmod(home, 0o777)
 	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
 		if err == nil {
+			// The module is nobody's, as a user's checkout is the user's.
+			os.Lchown(p, nobody, nobody)
 			if d.IsDir() {
 				os.Chmod(p, 0o777)
 			} else if info, _ := d.Info(); info != nil && info.Mode().Perm() != 0o444 {
