@@ -1,7 +1,7 @@
 // Package e2e proves at run time, against real connect-go v1, connect-go
 // v2 and grpc-go servers on 127.0.0.1, what bidictxlint is about:
 //
-//   - the library facts it relies on (SPEC sections 1, 2 and 8): for
+//   - the library facts it relies on (docs/bug.md, the facts table): for
 //     every library, stream kind, peer state, action and transport,
 //     whether a pending Receive, a Send blocked by flow control, a
 //     CloseAndReceive or a server stream's opening is freed

@@ -21,8 +21,8 @@ import (
 // every library, stream kind, peer state, action and transport, measured
 // against real servers on 127.0.0.1 that never end a stream on their own
 // (peer.Options.IgnoreDeadline: they hold it past the client's deadline
-// too, so that only the client can end the wait). The rules of SPEC
-// sections 1 to 4 rest on these rows: a library or Go version that changes
+// too, so that only the client can end the wait). The rules of
+// docs/rules.md rest on these rows: a library or Go version that changes
 // one fails TestFacts.
 //
 // Run it alone with `go -C e2e test -run Facts -count=1 ./...`.

@@ -104,8 +104,8 @@ func checkReturns(t *testing.T, dir, prove, name string, flags ...string) {
 }
 
 // applyToolFix runs bidictxlint -fix ./clients/... in dir (the handlers
-// package holds server findings that have no fix) and checks what SPEC
-// section 5 asks of the result: every client changed, gofmt-clean, no
+// package holds server findings that have no fix) and checks what
+// docs/fixes.md asks of the result: every client changed, gofmt-clean, no
 // defer piling up in a loop, and a second run reports nothing. (The build
 // is checked by the caller.) It logs where the tool's fix differs from the
 // hand-written one.

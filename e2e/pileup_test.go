@@ -11,8 +11,8 @@ import (
 
 // defersInLoops returns the positions of the defer statements of src that
 // run once per iteration of a loop of their own function: each iteration
-// adds one more, and none runs before the function returns (SPEC section
-// 5: no pile-up in loops). A defer inside a function literal that the loop
+// adds one more, and none runs before the function returns (docs/fixes.md,
+// No pile-up in loops). A defer inside a function literal that the loop
 // calls runs when that literal returns and is not counted.
 func defersInLoops(t *testing.T, filename string, src []byte) []token.Position {
 	t.Helper()

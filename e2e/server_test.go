@@ -46,7 +46,7 @@ var serverCases = []serverCase{
 	{name: "grpcgo/restructured", grpc: handlers.RestructuredGRPC},
 }
 
-// TestHandlers shows SPEC section 7 at run time. The client opens a bidi
+// TestHandlers shows docs/rules.md's Server side at run time. The client opens a bidi
 // stream and keeps it open without sending; the handler's backend task
 // fails at once. The buggy handler stays in g.Wait() (its receive task
 // waits for the client) and the client hears nothing within the bound;

@@ -8,7 +8,7 @@ import (
 )
 
 // TestSuccessPath runs every client, original and hand-fixed, against a
-// healthy peer in a run in which nothing fails (SPEC section 5: a fix
+// healthy peer in a run in which nothing fails (docs/fixes.md: a fix
 // never breaks working code). The original must return no error (nil or
 // the stream's clean end, io.EOF), having received every message the peer
 // sent, with nothing left behind; the hand-fixed twin must deliver exactly

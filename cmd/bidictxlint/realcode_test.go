@@ -18,7 +18,7 @@ import (
 // packages of each listed in testdata/realcode/modules.txt. Every
 // finding the command reports there must have a row in
 // testdata/realcode/findings.tsv with a verdict (true: the code can hang
-// as SPEC sections 1 to 4 say; false: it cannot) and a reason, and every
+// as docs/rules.md says; false: it cannot) and a reason, and every
 // row must still occur, so that a new false report cannot slip in and the
 // table stays honest. testdata/realcode/sites.md lists every
 // errgroup-and-client-stream site of the corpus with a judgement, found

@@ -8,10 +8,10 @@
 // where next yields the lines to send (or the work to do) and its first
 // error is the task failure; Run returns g.Wait(). Each package has the bug
 // bidictxlint reports, so Run hangs after the failure; its fixed
-// subpackage is the same client fixed by hand as SPEC section 5 says the
+// subpackage is the same client fixed by hand as docs/fixes.md says the
 // tool fixes it.
 //
-// The shapes (SPEC section 5), by directory name:
+// The shapes (docs/fixes.md), by directory name:
 //
 //	cancelfunc   the stream's context has a cancel func in scope
 //	nocancel     no cancel func; the group is created after the stream
@@ -27,8 +27,8 @@
 //	shards       a loop opens one stream per shard and starts a task each
 //	ctor         a same-package constructor opens the stream into a struct
 //	afterfunccancel  connect-go bidi, the usual remedy only: a context of
-//	             its own, cancelled by context.AfterFunc(gctx, ...) (SPEC
-//	             section 1; the fix adds the close to that func)
+//	             its own, cancelled by context.AfterFunc(gctx, ...) (docs/bug.md:
+//	             not enough on connect-go; the fix adds the close to that func)
 //	groupctx     connect-go bidi opened with the group's context, the
 //	             shape usually called correct (the fix closes the stream
 //	             once gctx is done); grpcgo/groupctx is its clean twin,

@@ -1,6 +1,6 @@
 // Package handlers holds chat handlers, for connect-go v1 and grpc-go,
-// that receive from their own stream inside errgroup tasks (SPEC section
-// 7): Buggy receives in a task, so when another task fails the handler
+// that receive from their own stream inside errgroup tasks (docs/rules.md,
+// Server side): Buggy receives in a task, so when another task fails the handler
 // waits in g.Wait() until the client sends or hangs up; Restructured
 // receives outside the group and returns at once. bidictxlint reports the
 // first and not the second.

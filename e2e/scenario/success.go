@@ -13,7 +13,7 @@ import (
 )
 
 // The run in which nothing fails. A fix must never break working code
-// (SPEC section 5): in a run in which no task fails, the fixed client must
+// (docs/fixes.md, Never touch correct code): in a run in which no task fails, the fixed client must
 // deliver exactly what the original delivers. The peer answers like a
 // healthy server and ends every stream on its own (peer.Options.Answer),
 // and next yields Lines lines and then says there is no more input.

@@ -5,8 +5,8 @@
 // stream is opened with a context of the function's own, cancelled by a
 // defer, and the subscription sent before the group starts. When the work
 // fails, the receive task returns on the group's context, so Wait returns
-// the failure at once. bidictxlint reports nothing (SPEC section 2,
-// Tasks). The deferred cancel is all that ends the goroutine still
+// the failure at once. bidictxlint reports nothing (docs/rules.md,
+// Goroutines in tasks). The deferred cancel is all that ends the goroutine still
 // blocked in Receive once Run has returned; against a peer that has
 // answered, it does not (TestGoroutineInTask).
 package goroutineintask

@@ -6,7 +6,7 @@
 // before the group starts. When the work fails, the receive task returns
 // on the group's context, so Wait returns the failure at once; the
 // deferred cancel then frees the goroutine still blocked in Recv. Correct
-// as written: bidictxlint reports nothing (SPEC section 2, Tasks).
+// as written: bidictxlint reports nothing (docs/rules.md, Goroutines in tasks).
 package goroutineintask
 
 import (
