@@ -263,6 +263,13 @@ func TestFrontDoorCI(t *testing.T) {
 		"GOTOOLCHAIN=local",
 	)
 	dir := writeUserModule(t)
+	// What the file:// proxy of the module cache must hold: the modules
+	// of the checkout and of the newcomer's module, fetched as usual.
+	for _, d := range []string{".", dir} {
+		if out, code := shell(t, d, "go mod download", os.Environ()); code != 0 {
+			t.Fatalf("go mod download in %s: exit status %d\n%s", d, code, out)
+		}
+	}
 	check := func() (string, int) { return shell(t, dir, step, environ) }
 	out, code := check()
 	wantRun(t, "the README's CI step", out, code, 3, finding)
