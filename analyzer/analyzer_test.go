@@ -20,7 +20,7 @@ func testdata(t *testing.T) string {
 }
 
 // fixPackages are the stub packages of the fix catalogue, one per shape
-// of SPEC section 5, each with .golden files.
+// of docs/fixes.md, each with .golden files.
 var fixPackages = []string{
 	"fixcancel", "fixwrap", "fixgctx", "fixzero", "fixclose",
 	"fiximport", "fixnames", "fixcomments", "fixtwo",
@@ -31,7 +31,7 @@ func TestStubs(t *testing.T) {
 }
 
 // TestFixes applies every suggested fix and compares with the .golden
-// files, one package per shape of SPEC section 5.
+// files, one package per shape of docs/fixes.md.
 func TestFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, testdata(t), analyzer.Analyzer, fixPackages...)
 }

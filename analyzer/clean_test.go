@@ -13,7 +13,7 @@ import (
 	"github.com/bidictxlint/bidictxlint/analyzer"
 )
 
-// TestFixesLeaveCleanCodeAlone checks SPEC section 5's "never touch
+// TestFixesLeaveCleanCodeAlone checks docs/fixes.md's "Never touch
 // correct code" over the whole catalogue: every edit of every suggested
 // fix falls inside a top-level function that has a `// want` comment (a
 // reported one) or that the diagnostic names in its Related positions

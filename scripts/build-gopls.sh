@@ -7,7 +7,9 @@
 #
 # Usage: scripts/build-gopls.sh [output]   (default: bin/gopls-bidictxlint)
 #
-# To move to a newer gopls, change `version` below. gopls uses x/tools
+# It builds the newest gopls release the project is tested with, below;
+# GOPLS_VERSION=v0.x.y builds another. To move to a newer release, change
+# `version` and run the BIDICTXLINT_GOPLS tests. gopls uses x/tools
 # internals, so it is built against the x/tools version its own go.mod
 # pins, which the script reads from that go.mod: nothing else to change.
 #
@@ -16,15 +18,24 @@
 # go.sum and this script. A cold build takes minutes.
 set -euo pipefail
 
-version=v0.23.0
+version=${GOPLS_VERSION:-v0.24.0}
+# gopls v0.24.0 requires Go 1.27: let the go command fetch the toolchain
+# that gopls's go.mod asks for (the golang.org/toolchain module, from the
+# module proxy) when the local one is older.
+export GOTOOLCHAIN=auto
 module=github.com/bidictxlint/bidictxlint
 repo=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$repo/bin/gopls-bidictxlint}
 case $out in /*) ;; *) out=$PWD/$out ;; esac
 
-# stale prints the first input newer than the output, if any.
+# stale prints the first input newer than the output, if any, or says
+# that the output is another gopls version.
 stale() {
 	local f dirs
+	if [ "$(cat "$out.version" 2>/dev/null)" != "$version" ]; then
+		echo "(not gopls $version)"
+		return
+	fi
 	for f in "$repo/go.mod" "$repo/go.sum" "$repo/scripts/build-gopls.sh"; do
 		if [ "$f" -nt "$out" ]; then
 			echo "$f"
@@ -107,4 +118,7 @@ go mod edit -require="$module@v0.0.0" -replace="$module=$repo" -replace="golang.
 go mod tidy
 mkdir -p "$(dirname "$out")"
 go build -trimpath -o "$out" .
+# The binary is built from a copy, so its build info says (devel): the
+# version it was built from is kept beside it.
+echo "$version" >"$out.version"
 echo "build-gopls: built $out in $(($(date +%s) - start))s"

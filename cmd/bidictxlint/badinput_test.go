@@ -16,8 +16,8 @@ import (
 // message on standard error and a non-zero exit status, and never print
 // a Go stack trace.
 
-// fixableSrc has one finding with a suggested fix (SPEC section 5 shape
-// 1: the stream's context has a cancel func in scope).
+// fixableSrc has one finding with a suggested fix (docs/fixes.md,
+// "Cancel func in scope": the stream's context has a cancel func in scope).
 const fixableSrc = `package %s
 
 import (

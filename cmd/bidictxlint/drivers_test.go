@@ -86,7 +86,7 @@ func TestPlainOutput(t *testing.T) {
 }
 
 // TestJSONOutput checks -json: valid JSON, the same findings, each with
-// one suggested fix titled as the SPEC says, and exit status 0.
+// one suggested fix titled as docs/fixes.md says, and exit status 0.
 func TestJSONOutput(t *testing.T) {
 	bin := buildCommand(t)
 	dir := exampleDir(t)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/bidictxlint/bidictxlint/analyzer"
+	"github.com/bidictxlint/bidictxlint/internal/markdown"
 )
 
 // The tests in this file run bidictxlint inside gopls, built with it by
@@ -425,30 +426,144 @@ func editorAnalysesSetting(t *testing.T, editor func(t *testing.T, env ...string
 	}
 }
 
+// editorSnippet returns the configuration snippet name of
+// docs/drivers.md, exactly as shown there but for the gopls path, which
+// it must name once (unless gopls is "").
+func editorSnippet(t *testing.T, name, gopls string) string {
+	t.Helper()
+	data, err := os.ReadFile("../../docs/drivers.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := markdown.Parse(string(data))
+	if err != nil {
+		t.Fatalf("docs/drivers.md: %v", err)
+	}
+	s, ok := page.Snippets[name]
+	if !ok {
+		t.Fatalf("docs/drivers.md has no snippet %q", name)
+	}
+	const placeholder = "/absolute/path/to/bin/gopls-bidictxlint"
+	if gopls == "" {
+		return s
+	}
+	if strings.Count(s, placeholder) != 1 {
+		t.Fatalf("snippet %q names %s %d times, want once:\n%s", name, placeholder, strings.Count(s, placeholder), s)
+	}
+	return strings.Replace(s, placeholder, gopls, 1)
+}
+
+// envValue returns the value of key in env, "KEY=value" entries.
+func envValue(env []string, key string) string {
+	for _, e := range env {
+		if v, ok := strings.CutPrefix(e, key+"="); ok {
+			return v
+		}
+	}
+	return ""
+}
+
+// writeInit writes an editor's init file and returns its path.
+func writeInit(t *testing.T, name, text string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(file, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// neovimVersion returns the major and minor version of a Neovim binary.
+func neovimVersion(t *testing.T, nvim string) (int, int) {
+	t.Helper()
+	out, err := exec.Command(nvim, "--version").Output()
+	if err != nil {
+		t.Fatalf("%s --version: %v", nvim, err)
+	}
+	m := regexp.MustCompile(`^NVIM v(\d+)\.(\d+)\.`).FindSubmatch(out)
+	if m == nil {
+		t.Fatalf("%s --version: %q", nvim, out)
+	}
+	major, _ := strconv.Atoi(string(m[1]))
+	minor, _ := strconv.Atoi(string(m[2]))
+	return major, minor
+}
+
+// unstableNeovim runs scripts/nvim-unstable.sh once for all tests: a
+// Neovim 0.11 or later, for the 0.11 configuration.
+var unstableNeovim = sync.OnceValues(func() (string, error) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(root, "bin", "nvim-unstable")
+	out, err := exec.Command("bash", filepath.Join(root, "scripts", "nvim-unstable.sh"), bin).CombinedOutput()
+	if err != nil {
+		return "", fmt.Errorf("scripts/nvim-unstable.sh: %v\n%s", err, out)
+	}
+	return bin, nil
+})
+
 // TestGoplsNeovim runs headless Neovim with gopls built with bidictxlint
-// as its LSP server (testdata/editors/quickfix.lua): for each diagnostic
-// of the standalone command, Neovim opens the file, shows the
+// as its LSP server, configured by each Neovim snippet of
+// docs/drivers.md as it stands there (testdata/editors/quickfix.lua
+// drives it): the 0.7 one on Debian 12's Neovim 0.7, the 0.11 one, and
+// the 0.7 one again, on Debian unstable's newer Neovim. For each
+// diagnostic of the standalone command, Neovim opens the file, shows the
 // diagnostic, applies the quick fix from textDocument/codeAction and
 // writes the file. The result builds, the command reports nothing, and
-// the files are what bidictxlint -fix makes. The "analyses" setting
-// turns the check off.
+// the files are what bidictxlint -fix makes. The snippet's
+// bidictxlint = false turns the check off.
 func TestGoplsNeovim(t *testing.T) {
 	gopls := newGopls(t)
-	nvim := lookEditor(t, "nvim", "neovim")
+	debian := lookEditor(t, "nvim", "neovim")
+	unstable, err := unstableNeovim()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if major, minor := neovimVersion(t, debian); major != 0 || minor >= 11 {
+		t.Logf("Debian's Neovim is %d.%d: the 0.7 snippet is not run on a Neovim before 0.11", major, minor)
+	}
+	if major, minor := neovimVersion(t, unstable); major == 0 && minor < 11 {
+		t.Fatalf("%s is Neovim %d.%d, want 0.11 or later for the 0.11 snippet", unstable, major, minor)
+	}
 	script, err := filepath.Abs("testdata/editors/quickfix.lua")
 	if err != nil {
 		t.Fatal(err)
 	}
-	editor := func(t *testing.T, env ...string) editorResult {
-		t.Helper()
-		return runEditor(t, nvim, []string{"--headless", "-u", "NONE", "-i", "NONE", "-n", "-c", "luafile " + script}, env...)
-	}
-	t.Run("quickfix", func(t *testing.T) {
-		fixOneByOne(t, func(t *testing.T, dir, file string, d standaloneDiag) {
-			editorQuickFix(t, editor, gopls, dir, file, d)
+	for _, c := range []struct{ name, nvim, snippet string }{
+		{"Debian's Neovim, 0.7 snippet", debian, "neovim-0.7"},
+		{"unstable's Neovim, 0.11 snippet", unstable, "neovim-0.11"},
+		{"unstable's Neovim, 0.7 snippet", unstable, "neovim-0.7"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			major, minor := neovimVersion(t, c.nvim)
+			t.Logf("Neovim %d.%d with the %s snippet", major, minor, c.snippet)
+			editor := func(t *testing.T, env ...string) editorResult {
+				t.Helper()
+				init := editorSnippet(t, c.snippet, envValue(env, "GOPLS"))
+				if envValue(env, "ANALYSES_OFF") == "1" {
+					const on = "bidictxlint = true"
+					if strings.Count(init, on) != 1 {
+						t.Fatalf("snippet %q has %q %d times, want once", c.snippet, on, strings.Count(init, on))
+					}
+					init = strings.Replace(init, on, "bidictxlint = false", 1)
+				}
+				// No user configuration, plugins or state; the cache stays,
+				// since gopls keeps its own there.
+				home := t.TempDir()
+				env = append(env, "XDG_CONFIG_HOME="+home, "XDG_DATA_HOME="+home, "XDG_STATE_HOME="+home)
+				args := []string{"--headless", "-u", writeInit(t, "init.lua", init), "-i", "NONE", "-n", "-c", "luafile " + script}
+				return runEditor(t, c.nvim, args, env...)
+			}
+			t.Run("quickfix", func(t *testing.T) {
+				fixOneByOne(t, func(t *testing.T, dir, file string, d standaloneDiag) {
+					editorQuickFix(t, editor, gopls, dir, file, d)
+				})
+			})
+			t.Run("analyses setting", func(t *testing.T) { editorAnalysesSetting(t, editor, gopls) })
 		})
-	})
-	t.Run("analyses setting", func(t *testing.T) { editorAnalysesSetting(t, editor, gopls) })
+	}
 }
 
 // toStrings maps f over xs.
@@ -461,9 +576,11 @@ func toStrings[T any](xs []T, f func(T) string) []string {
 }
 
 // TestGoplsEmacs is TestGoplsNeovim with Emacs in batch mode and its LSP
-// client Eglot (testdata/editors/quickfix.el), configured as the README
-// says: Eglot starts from go-mode-hook, Flymake shows the diagnostics,
-// and the quick fix is applied as M-x eglot-code-actions applies it.
+// client Eglot (testdata/editors/quickfix.el), configured by the Emacs
+// snippet of docs/drivers.md as it stands there: Eglot starts from
+// go-mode-hook, Flymake shows the diagnostics, and the quick fix is
+// applied as M-x eglot-code-actions applies it. The page's form that
+// turns the analyses setting off does so.
 func TestGoplsEmacs(t *testing.T) {
 	gopls := newGopls(t)
 	emacs := lookEditor(t, "emacs", "emacs-nox elpa-eglot")
@@ -473,7 +590,11 @@ func TestGoplsEmacs(t *testing.T) {
 	}
 	editor := func(t *testing.T, env ...string) editorResult {
 		t.Helper()
-		return runEditor(t, emacs, []string{"--batch", "-q", "-l", script}, env...)
+		init := editorSnippet(t, "emacs", envValue(env, "GOPLS"))
+		if envValue(env, "ANALYSES_OFF") == "1" {
+			init += "\n" + editorSnippet(t, "emacs-analyses-off", "")
+		}
+		return runEditor(t, emacs, []string{"--batch", "-q", "-l", writeInit(t, "init.el", init), "-l", script}, env...)
 	}
 	t.Run("quickfix", func(t *testing.T) {
 		fixOneByOne(t, func(t *testing.T, dir, file string, d standaloneDiag) {

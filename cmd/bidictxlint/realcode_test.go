@@ -18,7 +18,7 @@ import (
 // packages of each listed in testdata/realcode/modules.txt. Every
 // finding the command reports there must have a row in
 // testdata/realcode/findings.tsv with a verdict (true: the code can hang
-// as SPEC sections 1 to 4 say; false: it cannot) and a reason, and every
+// as docs/rules.md says; false: it cannot) and a reason, and every
 // row must still occur, so that a new false report cannot slip in and the
 // table stays honest. testdata/realcode/sites.md lists every
 // errgroup-and-client-stream site of the corpus with a judgement, found
@@ -130,7 +130,8 @@ func readLines(t *testing.T, name string) map[int]string {
 
 // TestRealCodeTables checks the tables themselves (no network): every
 // row names a module of the corpus, no row is listed twice, and the
-// README states the precision the table gives.
+// documentation (docs/rules.md, "On real code") states the precision the
+// table gives.
 func TestRealCodeTables(t *testing.T) {
 	mods := readRealModules(t)
 	if len(mods) < 10 {
@@ -158,13 +159,13 @@ func TestRealCodeTables(t *testing.T) {
 			nTrue++
 		}
 	}
-	readme, err := os.ReadFile("../../README.md")
+	page, err := os.ReadFile("../../docs/rules.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := fmt.Sprintf("%d of %d findings", nTrue, len(rows))
-	if !strings.Contains(strings.Join(strings.Fields(string(readme)), " "), want) {
-		t.Errorf("README.md does not state the corpus precision as %q (true findings of all findings in findings.tsv)", want)
+	if !strings.Contains(strings.Join(strings.Fields(string(page)), " "), want) {
+		t.Errorf("docs/rules.md does not state the corpus precision as %q (true findings of all findings in findings.tsv)", want)
 	}
 }
 
@@ -220,7 +221,7 @@ func TestRealCode(t *testing.T) {
 			continue
 		}
 		if !got[r.key()] {
-			t.Errorf("findings.tsv:%d no longer occurs (remove the row, and update sites.md and the README): %s", r.line, r.key())
+			t.Errorf("findings.tsv:%d no longer occurs (remove the row, and update sites.md and docs/rules.md): %s", r.line, r.key())
 		}
 		n++
 		if r.verdict == "true" {

@@ -118,7 +118,7 @@ type Case struct {
 }
 
 // NoToolFix lists the cases that bidictxlint reports without a suggested
-// fix, with the reason (README, Fixes: shapes reported without a fix).
+// fix, with the reason (docs/fixes.md, Reported without a fix).
 // Their hand-fixed twins show the cure; the tool must leave them as they
 // are.
 var NoToolFix = map[string]string{

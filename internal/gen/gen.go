@@ -4,7 +4,7 @@
 // (x/sync/errgroup, connect-go v1 and v2, grpc-go).
 //
 // The generated package mixes shapes that the analyzer reports with
-// shapes it must leave alone (SPEC sections 3 and 4): reassigned and
+// shapes it must leave alone (docs/rules.md, When it reports and Cancellation paths): reassigned and
 // deadline-only contexts, zero-value groups, loops, method values,
 // helpers three calls deep, handler streams, AfterFunc and watcher
 // remedies, errgroup fan-outs without streams and plain filler code.

@@ -1,5 +1,5 @@
 // A Go 1.20 module: context.AfterFunc does not exist yet, so the fix
-// starts a watcher goroutine instead (SPEC section 5, shape 5). The real
+// starts a watcher goroutine instead (docs/fixes.md, Before Go 1.21). The real
 // libraries need Go 1.26, hence the local stubs.
 module example.com/old
 

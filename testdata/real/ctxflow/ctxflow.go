@@ -1,5 +1,5 @@
-// Package ctxflow is the catalogue of the stream's context (SPEC section
-// 2): contexts are tracked by assignment and position, not by name.
+// Package ctxflow is the catalogue of the stream's context (docs/rules.md,
+// The stream's context): contexts are tracked by assignment and position, not by name.
 package ctxflow
 
 import (

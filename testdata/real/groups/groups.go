@@ -1,4 +1,4 @@
-// Package groups is the catalogue of groups and tasks (SPEC section 2):
+// Package groups is the catalogue of groups and tasks (docs/rules.md, Groups and Tasks):
 // how groups are created and how tasks reach the stream.
 package groups
 

@@ -1,4 +1,4 @@
-// Package paths is the catalogue of SPEC section 4: every cancellation
+// Package paths is the catalogue of docs/rules.md's Cancellation paths: every cancellation
 // path (no report) and every look-alike that is not one (report).
 package paths
 

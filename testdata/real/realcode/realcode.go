@@ -1,5 +1,5 @@
 // Package realcode is the catalogue of shapes seen in code written
-// independently of this catalogue (issue 14, SPEC sections 2 to 4): each
+// independently of this catalogue (issue 14; docs/rules.md): each
 // shape with its reported or clean twin.
 package realcode
 

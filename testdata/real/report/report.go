@@ -1,4 +1,4 @@
-// Package report is the catalogue of SPEC section 3: when something other
+// Package report is the catalogue of docs/rules.md's When it reports: when something other
 // than the stream's own task can end the group's work.
 package report
 

@@ -1,4 +1,4 @@
-// Package server is the catalogue of SPEC section 7: handlers that
+// Package server is the catalogue of docs/rules.md's Server side: handlers that
 // receive from their own stream inside errgroup tasks.
 package server
 

@@ -1,4 +1,4 @@
-// Package streams is the catalogue of stream kinds (SPEC section 2): each
+// Package streams is the catalogue of stream kinds (docs/rules.md, Streams): each
 // client stream type of each library is reported in the bug shape, and a
 // method of the same name on another type is not.
 package streams

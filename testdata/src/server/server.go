@@ -1,4 +1,4 @@
-// Handlers that receive inside errgroup tasks (SPEC section 7).
+// Handlers that receive inside errgroup tasks (docs/rules.md, Server side).
 package server
 
 import (

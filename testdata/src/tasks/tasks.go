@@ -1,5 +1,5 @@
 // How tasks are found: literals, function values, method values,
-// returned literals, helpers, loops (SPEC section 2, Tasks).
+// returned literals, helpers, loops (docs/rules.md, Tasks).
 package tasks
 
 import (

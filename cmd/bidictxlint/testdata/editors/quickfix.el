@@ -1,11 +1,13 @@
 ;;; quickfix.el --- Emacs with Eglot attached to gopls built with bidictxlint  -*- lexical-binding: t -*-
 
 ;; For cmd/bidictxlint/gopls_test.go, which runs it as
-;;   emacs --batch -q -l quickfix.el
-;; with the environment that quickfix.lua (beside it) takes: GOPLS, FILE,
-;; RESULT, FIX_TITLE, MODE (fix or show) and ANALYSES_OFF. It configures
-;; Eglot as the README says, starts it with `eglot-ensure', and reports
-;; what Flymake shows, as JSON.
+;;   emacs --batch -q -l init.el -l quickfix.el
+;; where init.el is the Emacs configuration of docs/drivers.md, exactly as
+;; shown there but for the gopls path (followed, with the analyses setting
+;; off, by the form there that turns it off), with the environment that
+;; quickfix.lua (beside it) takes: FILE, RESULT, FIX_TITLE and MODE (fix
+;; or show). Eglot starts from the configuration's `eglot-ensure' hook;
+;; this file reports what Flymake shows, as JSON.
 
 (require 'eglot)
 (require 'json)
@@ -14,14 +16,6 @@
 ;; not needed.
 (unless (fboundp 'go-mode)
   (define-derived-mode go-mode prog-mode "Go"))
-
-;; The README's configuration.
-(add-to-list 'eglot-server-programs
-             `((go-mode go-ts-mode) . (,(getenv "GOPLS"))))
-(when (equal (getenv "ANALYSES_OFF") "1")
-  (setq-default eglot-workspace-configuration
-                '(:gopls (:analyses (:bidictxlint :json-false)))))
-(add-hook 'go-mode-hook #'eglot-ensure)
 
 (defvar quickfix-result (list (cons 'diagnostics [])))
 

@@ -1,9 +1,12 @@
--- Drives headless Neovim (0.7 or later) attached to gopls built with
--- bidictxlint, for cmd/bidictxlint/gopls_test.go. Run as
---   nvim --headless -u NONE -i NONE -n -c 'luafile quickfix.lua'
--- with, in the environment: GOPLS (the server), ROOT (the module), FILE
+-- Drives headless Neovim attached to gopls built with bidictxlint, for
+-- cmd/bidictxlint/gopls_test.go. Run as
+--   nvim --headless -u init.lua -i NONE -n -c 'luafile quickfix.lua'
+-- where init.lua is one of the Neovim configurations of docs/drivers.md,
+-- exactly as shown there but for the gopls path (and, with the analyses
+-- setting off, bidictxlint = false), so that what is tested is what a
+-- user writes. Works on Neovim 0.7 and later. In the environment: FILE
 -- (the file to open), RESULT (where to write the JSON report), FIX_TITLE
--- (the quick fix to apply), MODE and ANALYSES_OFF.
+-- (the quick fix to apply) and MODE.
 --
 -- MODE=fix: wait for a bidictxlint diagnostic, request the quick fixes
 -- at its range with textDocument/codeAction, apply FIX_TITLE's edit and
@@ -11,7 +14,6 @@
 -- MODE=show: wait for the diagnostics of gopls's analyzers (the file has
 -- a self-assignment, which the vet check "assign" reports), then a little
 -- longer, and report them.
--- ANALYSES_OFF=1 sends gopls the setting "analyses": {"bidictxlint": false}.
 local env = vim.env
 local result = { diagnostics = {}, titles = {} }
 
@@ -23,30 +25,53 @@ local function report(err)
   vim.cmd('qall!')
 end
 
+-- Neovim 0.11 calls a client's methods with a colon, and deprecates the
+-- functions that 0.7 has.
+local new_api = vim.fn.has('nvim-0.11') == 1
+
+local function request_sync(client, method, params, timeout, buf)
+  if new_api then
+    return client:request_sync(method, params, timeout, buf)
+  end
+  return client.request_sync(method, params, timeout, buf)
+end
+
+-- The gopls client the configuration attached to buf, if any.
+local function attached(buf)
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = buf })
+    or vim.lsp.buf_get_clients(buf)
+  for _, c in pairs(clients) do
+    if c.name == 'gopls' then
+      return c
+    end
+  end
+  return nil
+end
+
+-- The LSP diagnostics of a line, as gopls sent them: Neovim's own
+-- vim.lsp.buf.code_action sends these, not vim.diagnostic's copies.
+local function line_diagnostics(buf, lnum)
+  if not new_api then
+    return vim.lsp.diagnostic.get_line_diagnostics(buf, lnum)
+  end
+  local ds = {}
+  for _, d in ipairs(vim.diagnostic.get(buf, { lnum = lnum })) do
+    local lsp = d.user_data and d.user_data.lsp
+    if lsp then
+      table.insert(ds, lsp)
+    end
+  end
+  return ds
+end
+
 local function main()
-  local settings = {}
-  if env.ANALYSES_OFF == '1' then
-    settings = { gopls = { analyses = { bidictxlint = false } } }
-  end
-  -- Neovim 0.7 answers workspace/configuration with the settings but
-  -- does not announce it; nvim-lspconfig (and Neovim 0.8 on) does, and
-  -- gopls asks for its settings only then.
-  local capabilities = vim.lsp.protocol.make_client_capabilities()
-  capabilities.workspace.configuration = true
-  local client_id = vim.lsp.start_client({
-    name = 'gopls',
-    cmd = { env.GOPLS },
-    root_dir = env.ROOT,
-    settings = settings,
-    capabilities = capabilities,
-  })
-  if not client_id then
-    return 'vim.lsp.start_client failed'
-  end
+  -- The configuration (init.lua) starts gopls when a Go file is opened.
   vim.cmd('edit ' .. vim.fn.fnameescape(env.FILE))
   local buf = vim.api.nvim_get_current_buf()
-  vim.bo[buf].filetype = 'go'
-  vim.lsp.buf_attach_client(buf, client_id)
+  local client
+  if not vim.wait(60000, function() client = attached(buf); return client ~= nil end, 100) then
+    return 'no gopls client attached to ' .. env.FILE .. ' (filetype ' .. vim.bo[buf].filetype .. ')'
+  end
 
   -- What the editor shows: vim.diagnostic's view of the buffer.
   local function shown(source)
@@ -89,7 +114,7 @@ local function main()
   -- gopls matches context.diagnostics to its own by message, range and
   -- source: send the full LSP diagnostics of the line, as Neovim's own
   -- vim.lsp.buf.code_action does, not vim.diagnostic's copies.
-  local line_diags = vim.lsp.diagnostic.get_line_diagnostics(buf, d.lnum)
+  local line_diags = line_diagnostics(buf, d.lnum)
   local range
   for _, ld in ipairs(line_diags) do
     if ld.source == 'bidictxlint' then
@@ -97,7 +122,7 @@ local function main()
     end
   end
   if not range then
-    return 'get_line_diagnostics has no bidictxlint diagnostic on line ' .. d.lnum
+    return 'the LSP diagnostics of line ' .. d.lnum .. ' have no bidictxlint one'
   end
   local params = {
     textDocument = { uri = vim.uri_from_bufnr(buf) },
@@ -108,7 +133,6 @@ local function main()
   if not responses then
     return 'textDocument/codeAction: ' .. tostring(err)
   end
-  local client = vim.lsp.get_client_by_id(client_id)
   local action
   for _, resp in pairs(responses) do
     if resp.err then
@@ -128,7 +152,7 @@ local function main()
   -- A code action carries its edit, or gets it from codeAction/resolve,
   -- or is a command after which gopls sends workspace/applyEdit.
   if not action.edit and action.data then
-    local resp = client.request_sync('codeAction/resolve', action, 60000, buf)
+    local resp = request_sync(client, 'codeAction/resolve', action, 60000, buf)
     if not resp or resp.err then
       return 'codeAction/resolve: ' .. vim.inspect(resp)
     end
@@ -143,7 +167,7 @@ local function main()
     command = action
   end
   if command then
-    local resp = client.request_sync('workspace/executeCommand', {
+    local resp = request_sync(client, 'workspace/executeCommand', {
       command = command.command, arguments = command.arguments,
     }, 60000, buf)
     if not resp or resp.err then

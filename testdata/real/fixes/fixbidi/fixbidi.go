@@ -1,6 +1,6 @@
 // Connect-go bidi streams: cancelling the stream's context frees a pending
 // Receive only until the server has answered; after that only closing the
-// stream does (SPEC section 1). Every shape that only cancels is reported,
+// stream does (docs/bug.md). Every shape that only cancels is reported,
 // and the fix adds the close.
 package fixbidi
 

@@ -1,4 +1,4 @@
-// Wire before a blocking open (SPEC section 5): connect-go v1
+// Wire before a blocking open (docs/fixes.md): connect-go v1
 // CallServerStream, and every call that returns a server stream, waits
 // for the response headers before it returns. When tasks already run, the
 // cancel is wired before that call, on the cancel func of the context the

@@ -1,4 +1,4 @@
-// No pile-up in loops (SPEC section 5): a stream opened per loop
+// No pile-up in loops (docs/fixes.md): a stream opened per loop
 // iteration gets no defer and no registration per iteration; it is
 // opened under the group's context instead, which Wait cancels when it
 // returns.
@@ -41,7 +41,7 @@ func reconnect(ctx context.Context, client chatgrpc.ChatClient, out chan<- *chat
 }
 
 // reconnectV2: a connect-go v2 server stream, which the cancel alone
-// frees (SPEC section 1): opened under the group, with no close.
+// frees (docs/bug.md, the facts table): opened under the group, with no close.
 func reconnectV2(ctx context.Context, client *chatv2.ChatClient) error {
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() error {

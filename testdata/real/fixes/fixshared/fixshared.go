@@ -1,4 +1,4 @@
-// Never cancel a stream that other tasks still use (SPEC section 5): a
+// Never cancel a stream that other tasks still use (docs/fixes.md): a
 // stream opened in one task and used by another gets its cancel func in
 // the group's function, never in the opening task, whose return would
 // cancel it under the other task.
