@@ -15,10 +15,11 @@ import (
 func (c *checker) report(u *use, g *group, reach reach) {
 	r := c.remedyFor(u, g, reach)
 	d := analysis.Diagnostic{
-		Pos:     u.site.Pos(),
-		End:     u.site.End(),
-		Message: r.message(),
-		URL:     URL,
+		Pos:      u.site.Pos(),
+		End:      u.site.End(),
+		Category: r.kind(),
+		Message:  r.message(),
+		URL:      kindURL(r.kind()),
 	}
 	if s := u.stream; s.def != nil {
 		d.Related = append(d.Related, analysis.RelatedInformation{
@@ -27,9 +28,6 @@ func (c *checker) report(u *use, g *group, reach reach) {
 		})
 	}
 	d.Related = append(d.Related, groupCreated(g))
-	if r.shape == addClose {
-		d.URL = ProofURL
-	}
 	if r.fix != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{{Message: FixMessage, TextEdits: c.edits(r)}}
 	}
@@ -48,12 +46,13 @@ func groupCreated(g *group) analysis.RelatedInformation {
 // be restructured.
 func (c *checker) reportServer(u *use, g *group) {
 	c.pass.Report(analysis.Diagnostic{
-		Pos: u.site.Pos(),
-		End: u.site.End(),
+		Pos:      u.site.Pos(),
+		End:      u.site.End(),
+		Category: kindHandlerReceive,
 		Message: fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
 			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",
 			u.streamName(), u.method, viaHelper(u), g.name(), groupCtxOrPlaceholder(g)),
-		URL:     URL,
+		URL:     kindURL(kindHandlerReceive),
 		Related: []analysis.RelatedInformation{groupCreated(g)},
 	})
 }
@@ -129,7 +128,7 @@ func (r *remedy) notCancelled(b *strings.Builder, why string) {
 		fmt.Fprintf(b, "group %s has no context to cancel the stream's context%s; %screate %s with errgroup.WithContext and ", g.name(), r.ctxApposition(), why, g.name())
 		return
 	}
-	if r.ctx == g.ctxName() {
+	if r.reassigned() {
 		fmt.Fprintf(b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; %s", r.ctx, r.ctx, why)
 	} else {
 		fmt.Fprintf(b, "the stream's context%s is not cancelled when %s is; %s", r.ctxApposition(), g.ctxName(), why)
