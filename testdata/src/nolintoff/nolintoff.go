@@ -22,9 +22,9 @@ func chat(ctx context.Context, client ChatClient) error {
 	s2, _ := client.Chat(ctx)
 	s3, _ := client.Chat(ctx)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := s1.Recv(); return err }) //nolint:bidictxlint // want `s1\.Recv can block forever`
-	g.Go(func() error { _, err := s2.Recv(); return err }) //nolint // want `s2\.Recv can block forever`
-	g.Go(func() error { _, err := s3.Recv(); return err }) //bidictxlint:ignore uncancelled-stream reviewed
+	g.Go(func() error { _, err := s1.Recv(); return err })          //nolint:bidictxlint // want `s1\.Recv can block forever`
+	g.Go(func() error { _, err := s2.Recv(); return err })          //nolint // want `s2\.Recv can block forever`
+	g.Go(func() error { _, err := s3.Recv(); return err })          //bidictxlint:ignore uncancelled-stream reviewed
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") }) //nolint:bidictxlint // stale, but golangci-lint's to report
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") }) //bidictxlint:ignore uncancelled-stream stale // want `silences no uncancelled-stream finding`
 	return g.Wait()

@@ -86,11 +86,12 @@ func notBelow(ctx context.Context, client ChatClient) error {
 }
 
 // previousLine: at the end of the line above, the directive covers only
-// its own line.
+// its own line, even where a node of the next line (Recv) starts in its
+// column.
 func previousLine(ctx context.Context, client ChatClient) error {
-	stream, _ := client.Chat(ctx)
+	stream, _ := client.Chat(ctx)        // want +2 `stream\.Recv can block forever`
 	g, gctx := errgroup.WithContext(ctx) //bidictxlint:ignore uncancelled-stream reviewed // want `silences no uncancelled-stream finding`
-	g.Go(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever`
+	g.Go(func() error { _, err := stream.Recv(); return err })
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
@@ -170,13 +171,13 @@ func unreadable(ctx context.Context, client ChatClient) error {
 	// want +1 `s\d+\.Recv can block forever` `gives no reason`
 	g.Go(func() error { _, err := s2.Recv(); return err }) //bidictxlint:ignore uncancelled-stream //
 	// want +1 `s\d+\.Recv can block forever` `^//bidictxlint:ignore names no kind of finding; write the IDs it silences and the reason: //bidictxlint:ignore uncancelled-stream reason$`
-	g.Go(func() error { _, err := s3.Recv(); return err }) //bidictxlint:ignore
-	g.Go(func() error { _, err := s4.Recv(); return err }) //bidictxlint:ignore // reviewed // want `s\d+\.Recv can block forever` `names no kind of finding`
-	g.Go(func() error { _, err := s5.Recv(); return err }) //bidictxlint:ignoreuncancelled-stream reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:ignoreuncancelled-stream is not a directive`
-	g.Go(func() error { _, err := s6.Recv(); return err }) //bidictxlint:ignore uncancelled-streams typo // want `s\d+\.Recv can block forever` `^//bidictxlint:ignore uncancelled-streams names uncancelled-streams, which is not a kind of finding; use uncancelled-stream, reassigned-context, bidi-needs-close or handler-receive$`
-	g.Go(func() error { _, err := s7.Recv(); return err }) //bidictxlint:ignore unused-directive reviewed // want `s\d+\.Recv can block forever` `names unused-directive, which is not a kind of finding`
-	g.Go(func() error { _, err := s8.Recv(); return err }) //bidictxlint:ignore uncancelled-stream, reassigned-context reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:ignore uncancelled-stream, has an empty ID; separate the IDs with commas alone, no spaces$`
-	g.Go(func() error { _, err := s9.Recv(); return err }) //bidictxlint:disable uncancelled-stream reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:disable is not a directive; write //bidictxlint:ignore followed by the IDs of the findings it silences and the reason$`
+	g.Go(func() error { _, err := s3.Recv(); return err })  //bidictxlint:ignore
+	g.Go(func() error { _, err := s4.Recv(); return err })  //bidictxlint:ignore // reviewed // want `s\d+\.Recv can block forever` `names no kind of finding`
+	g.Go(func() error { _, err := s5.Recv(); return err })  //bidictxlint:ignoreuncancelled-stream reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:ignoreuncancelled-stream is not a directive`
+	g.Go(func() error { _, err := s6.Recv(); return err })  //bidictxlint:ignore uncancelled-streams typo // want `s\d+\.Recv can block forever` `^//bidictxlint:ignore uncancelled-streams names uncancelled-streams, which is not a kind of finding; use uncancelled-stream, reassigned-context, bidi-needs-close or handler-receive$`
+	g.Go(func() error { _, err := s7.Recv(); return err })  //bidictxlint:ignore unused-directive reviewed // want `s\d+\.Recv can block forever` `names unused-directive, which is not a kind of finding`
+	g.Go(func() error { _, err := s8.Recv(); return err })  //bidictxlint:ignore uncancelled-stream, reassigned-context reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:ignore uncancelled-stream, has an empty ID; separate the IDs with commas alone, no spaces$`
+	g.Go(func() error { _, err := s9.Recv(); return err })  //bidictxlint:disable uncancelled-stream reviewed // want `s\d+\.Recv can block forever` `^//bidictxlint:disable is not a directive; write //bidictxlint:ignore followed by the IDs of the findings it silences and the reason$`
 	g.Go(func() error { _, err := s10.Recv(); return err }) // bidictxlint:ignore uncancelled-stream with a space it is prose // want `s\d+\.Recv can block forever`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
@@ -192,13 +193,13 @@ func nolint(ctx context.Context, client ChatClient) error {
 	s6, _ := client.Chat(ctx)
 	s7, _ := client.Chat(ctx)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { _, err := s1.Recv(); return err }) //nolint:bidictxlint // reviewed
-	g.Go(func() error { _, err := s2.Recv(); return err }) //nolint:errcheck,bidictxlint // reviewed
-	g.Go(func() error { _, err := s3.Recv(); return err }) //nolint // every linter
-	g.Go(func() error { _, err := s4.Recv(); return err }) //nolint:all
-	g.Go(func() error { _, err := s5.Recv(); return err }) // nolint:bidictxlint
-	g.Go(func() error { _, err := s6.Recv(); return err }) //nolint:errcheck // want `s\d+\.Recv can block forever`
-	g.Go(func() error { _, err := s7.Recv(); return err }) //nolint:bidictxlint reviewed // want `s\d+\.Recv can block forever`
+	g.Go(func() error { _, err := s1.Recv(); return err })          //nolint:bidictxlint // reviewed
+	g.Go(func() error { _, err := s2.Recv(); return err })          //nolint:errcheck,bidictxlint // reviewed
+	g.Go(func() error { _, err := s3.Recv(); return err })          //nolint // every linter
+	g.Go(func() error { _, err := s4.Recv(); return err })          //nolint:all
+	g.Go(func() error { _, err := s5.Recv(); return err })          // nolint:bidictxlint
+	g.Go(func() error { _, err := s6.Recv(); return err })          //nolint:errcheck // want `s\d+\.Recv can block forever`
+	g.Go(func() error { _, err := s7.Recv(); return err })          //nolint:bidictxlint reviewed // want `s\d+\.Recv can block forever`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") }) //nolint:bidictxlint // want `^//nolint:bidictxlint silences no bidictxlint finding on the lines it covers; remove it$`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") }) //nolint:errcheck,bidictxlint // want `^//nolint:errcheck,bidictxlint silences no bidictxlint finding on the lines it covers; remove bidictxlint from it$`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") }) //nolint:all
