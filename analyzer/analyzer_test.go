@@ -46,7 +46,7 @@ func TestGo120(t *testing.T) {
 // may stand, what each covers, and the reports of directives that
 // silence nothing or cannot be read.
 func TestDirectives(t *testing.T) {
-	analysistest.Run(t, testdata(t), analyzer.Analyzer, "suppress", "suppressnogroup", "suppressbroken")
+	analysistest.Run(t, testdata(t), analyzer.Analyzer, "suppress", "suppressfile", "suppressnogroup", "suppressbroken")
 	off := analyzer.DefaultSettings()
 	off.Nolint = false
 	analysistest.Run(t, testdata(t), analyzer.New(off), "nolintoff")
