@@ -69,8 +69,20 @@
 // The analysis looks at one package at a time, without facts or SSA, and
 // returns at once for packages that do not import errgroup.
 //
+// Each diagnostic has a kind, its Category, documented in docs/checks.md
+// (Kinds lists them): uncancelled-stream, reassigned-context,
+// bidi-needs-close, handler-receive, and unused-directive and
+// bad-directive for the directives that silence findings:
+//
+//	//bidictxlint:ignore uncancelled-stream the server ends every stream within a minute
+//
+// at the end of the reported line, above its statement, or in the doc
+// comment of its function. golangci-lint's //nolint:bidictxlint is
+// honoured too. A directive that silences nothing is reported.
+//
 // Flags:
 //
 //	-grpc=false    ignore grpc-go streams
 //	-server=false  do not report handler-side receives
+//	-nolint=false  leave //nolint comments to golangci-lint
 package analyzer

@@ -21,11 +21,13 @@ import (
 // list or not), //nolint:all and a //nolint that names no linter silence
 // every finding.
 //
-// A directive covers the lines of the comment block it is in and, when
-// the block stands on lines of its own, the whole syntax node that starts
-// on the next line in the block's column: the statement below it, or the
-// function whose doc comment holds it. That is golangci-lint's rule for
-// //nolint, so a //nolint silences here what it silences there.
+// A directive covers the lines of the comment block it is in and the
+// whole syntax node that starts on the next line in the block's column:
+// the statement below it, the function whose doc comment holds it, the
+// file below a package doc comment. That is golangci-lint's rule for
+// //nolint, so a //nolint silences here what it silences there; a
+// //bidictxlint:ignore at the end of a line of code covers that line
+// alone. A finding is covered when the line it is reported on is.
 //
 // A directive that silenced nothing is reported (unused-directive), as is
 // one that cannot be read (bad-directive), which silences nothing. A
@@ -293,7 +295,11 @@ func parseIgnore(text string) (*directive, string) {
 // does (pkg/result/processors/nolint_filter.go), and returns the
 // directive if it applies to bidictxlint, else nil.
 func parseNolint(text string) *directive {
-	t := strings.TrimLeft(text, "/ ")
+	i := 0
+	for i < len(text) && (text[i] == '/' || text[i] == ' ') {
+		i++
+	}
+	t := text[i:] // strings.TrimLeft(text, "/ "), without a cutset per comment
 	rest, ok := strings.CutPrefix(t, "nolint")
 	if !ok || rest != "" && rest[0] != ' ' && rest[0] != ':' {
 		return nil
