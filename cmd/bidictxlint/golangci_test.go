@@ -123,6 +123,37 @@ func TestGolangciLint(t *testing.T) {
 		}
 	})
 
+	// An exclusion rule selects a kind by the text's start.
+	t.Run("exclusions", func(t *testing.T) {
+		data, err := os.ReadFile(g.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const settings = "  settings:\n    custom:\n"
+		if !strings.Contains(string(data), settings) {
+			t.Fatalf("%s has no %q", g.config, settings)
+		}
+		rule := "  exclusions:\n    rules:\n      - linters: [bidictxlint]\n        text: \"^uncancelled-stream:\"\n"
+		config := filepath.Join(t.TempDir(), "golangci.yml")
+		if err := os.WriteFile(config, []byte(strings.Replace(string(data), settings, rule+settings, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, d := range standaloneJSON(t, src) {
+			if d.Category != "uncancelled-stream" {
+				p := parsePosn(t, src, d.Posn)
+				want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", p.file, p.line, p.col, d.Category, d.Message))
+			}
+		}
+		slices.Sort(want)
+		if len(want) == 0 || len(want) == len(standalone) {
+			t.Fatalf("the example has %d findings, %d of them not uncancelled-stream: the rule would prove nothing", len(standalone), len(want))
+		}
+		if got := g.runWith(t, src, config, "bidictxlint"); !slices.Equal(got, want) {
+			t.Errorf("with an exclusion rule for ^uncancelled-stream:, golangci-lint reports\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	})
+
 	t.Run("fix", func(t *testing.T) {
 		dir := copyExample(t, src)
 		g.run(t, dir, "--fix")
