@@ -15,8 +15,9 @@ const Name = "bidictxlint"
 const URL = "https://github.com/bidictxlint/bidictxlint#the-bug"
 
 // ProofURL is the README section with the runtime proof that cancelling
-// does not free a connect-go bidi stream once the server has answered:
-// the URL of the diagnostics that ask for the close as well.
+// does not free a connect-go bidi stream once the server has answered.
+// Diagnostics link their kind's section of docs/checks.md instead
+// (kinds.go).
 const ProofURL = "https://github.com/bidictxlint/bidictxlint#proof"
 
 const doc = `report RPC streams in errgroup tasks that the group cannot cancel
