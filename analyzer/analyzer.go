@@ -17,8 +17,9 @@ const Name = "bidictxlint"
 const URL = "https://github.com/bidictxlint/bidictxlint/blob/main/docs/bug.md#the-bug"
 
 // ProofURL is the section with the runtime proof that cancelling does not
-// free a connect-go bidi stream once the server has answered: the URL of
-// the diagnostics that ask for the close as well.
+// free a connect-go bidi stream once the server has answered: each
+// diagnostic links its kind's section of docs/checks.md (kinds.go), which
+// links this proof.
 const ProofURL = "https://github.com/bidictxlint/bidictxlint/blob/main/docs/bug.md#proof"
 
 // doc is the analyzer's documentation: the "# Analyzer bidictxlint"
@@ -67,11 +68,15 @@ type Settings struct {
 	// Server reports handler-side streams received inside errgroup
 	// tasks (default true).
 	Server bool `json:"server"`
+	// Nolint honours golangci-lint's //nolint comments (default true).
+	// The golangci-lint plugin turns it off: golangci-lint applies them
+	// itself, and its nolintlint must see the findings they silence.
+	Nolint bool `json:"nolint"`
 }
 
 // DefaultSettings returns the settings of the exported Analyzer.
 func DefaultSettings() Settings {
-	return Settings{GRPC: true, Server: true}
+	return Settings{GRPC: true, Server: true, Nolint: true}
 }
 
 // Analyzer reports client RPC streams driven from errgroup tasks that
@@ -92,10 +97,11 @@ func New(s Settings) *analysis.Analyzer {
 		// Editors and golangci-lint analyse packages with type errors;
 		// spots without type information are skipped.
 		RunDespiteErrors: true,
-		Run:              func(pass *analysis.Pass) (any, error) { return run(pass, *cfg) },
+		Run:              func(pass *analysis.Pass) (any, error) { return withDirectives(pass, *cfg, run) },
 	}
 	a.Flags.Init(Name, flag.ExitOnError)
 	a.Flags.BoolVar(&cfg.GRPC, "grpc", cfg.GRPC, "report grpc-go client streams")
 	a.Flags.BoolVar(&cfg.Server, "server", cfg.Server, "report handler-side streams received in errgroup tasks")
+	a.Flags.BoolVar(&cfg.Nolint, "nolint", cfg.Nolint, "honour //nolint comments as golangci-lint does")
 	return a
 }

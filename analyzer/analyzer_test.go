@@ -41,3 +41,13 @@ func TestFixes(t *testing.T) {
 func TestGo120(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, filepath.Join(testdata(t), "go1.20"), analyzer.Analyzer, "./...")
 }
+
+// TestDirectives checks //bidictxlint:ignore and //nolint: where each
+// may stand, what each covers, and the reports of directives that
+// silence nothing or cannot be read.
+func TestDirectives(t *testing.T) {
+	analysistest.Run(t, testdata(t), analyzer.Analyzer, "suppress", "suppressfile", "suppressnogroup", "suppressbroken")
+	off := analyzer.DefaultSettings()
+	off.Nolint = false
+	analysistest.Run(t, testdata(t), analyzer.New(off), "nolintoff")
+}

@@ -34,7 +34,7 @@ import (
 //
 //	go test -run='^$' -bench=BenchmarkAnalyzer -benchmem -p 1 ./analyzer
 func BenchmarkAnalyzer(b *testing.B) {
-	a := analyzer.New(analyzer.Settings{GRPC: true, Server: true})
+	a := analyzer.New(analyzer.Settings{GRPC: true, Server: true, Nolint: true})
 	benchSizes(b, false, func(b *testing.B, cs []*checked, want int) {
 		var diags int
 		report := func(analysis.Diagnostic) { diags++ }
@@ -64,7 +64,7 @@ func BenchmarkAnalyzer(b *testing.B) {
 // larger ones cold, so its doubling ratios mix the machine's cache size
 // with the analyzer's growth. bench/run.sh prints them for reference.
 func BenchmarkAnalyzerRepeat(b *testing.B) {
-	a := analyzer.New(analyzer.Settings{GRPC: true, Server: true})
+	a := analyzer.New(analyzer.Settings{GRPC: true, Server: true, Nolint: true})
 	benchSizes(b, true, func(b *testing.B, cs []*checked, want int) {
 		report := func(analysis.Diagnostic) {}
 		b.ReportAllocs()

@@ -72,20 +72,11 @@ const (
 	cancelOnError
 )
 
-// Kinds of finding (docs/checks.md).
-const (
-	kindUncancelled = "uncancelled-stream"
-	kindReassigned  = "reassigned-context"
-	kindBidiClose   = "bidi-needs-close"
-	kindHandler     = "handler-receive"
-	kindWaitHang    = "wait-hang"
-)
-
 // decide makes the finding for the first blocking use u of a stream in a
 // task of g, which paths p do not free.
 func (c *checker) decide(u *use, g *group, p paths) *finding {
 	s := u.stream
-	f := &finding{use: u, group: g, kind: kindUncancelled, lateForOpen: p.lateForOpen}
+	f := &finding{use: u, group: g, kind: kindUncancelledStream, lateForOpen: p.lateForOpen}
 	if s.ctxKnown() {
 		f.ctx, f.ctxIsName = types.ExprString(s.ctxArg), isName(s.ctxArg)
 		f.reassigned = g.kind == errGroup && !g.zero() && f.ctx == g.ctxName()
@@ -96,7 +87,7 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 	}
 	switch {
 	case s.ctxKnown() && s.bidi && p.cancelled:
-		f.remedy, f.kind, f.closer = addClose, kindBidiClose, closer(s.kind)
+		f.remedy, f.kind, f.closer = addClose, kindBidiNeedsClose, closer(s.kind)
 		f.spec = c.spec(u, g, fix.CloseAfterOpen)
 		f.spec.Closer = f.closer
 		if f.spec.Group.Ctx == nil && p.underGroup {
@@ -141,7 +132,7 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 		}
 	}
 	if f.reassigned && f.remedy != addClose {
-		f.kind = kindReassigned
+		f.kind = kindReassignedContext
 	}
 	if f.spec != nil && f.noFix == "" && f.closer != "" && f.spec.Stream.Name == "" {
 		f.noFix = "the stream has no name to close it by: it is opened inside the expression that uses it"

@@ -47,10 +47,22 @@
 // in docs/rules.md, docs/fixes.md and docs/bug.md of the repository
 // (https://github.com/bidictxlint/bidictxlint).
 //
+// Each diagnostic has a kind, its Category, documented in docs/checks.md
+// (Kinds lists them): uncancelled-stream, reassigned-context,
+// bidi-needs-close, handler-receive, and unused-directive and
+// bad-directive for the directives that silence findings:
+//
+//	//bidictxlint:ignore uncancelled-stream the server ends every stream within a minute
+//
+// at the end of the reported line, above its statement, or in the doc
+// comment of its function. golangci-lint's //nolint:bidictxlint is
+// honoured too. A directive that silences nothing is reported.
+//
 // Flags:
 //
 //	-grpc=false    ignore grpc-go streams
 //	-server=false  do not report handler-side receives
+//	-nolint=false  leave //nolint comments to golangci-lint
 //
 // # Glossary
 //
@@ -62,10 +74,13 @@
 //     stream's context is that call's context argument.
 //   - blocking call (use): a stream method that waits for the peer
 //     (Receive, Send, CloseAndReceive, ...), reached from a task.
-//   - group: an errgroup.Group whose creation is visible; the group's
-//     context is the second result of errgroup.WithContext.
-//   - task: a function a group runs, given to g.Go or g.TryGo.
-//   - join: the call that waits for the tasks, g.Wait().
+//   - group: the tasks one join waits for, whose creation is visible: an
+//     errgroup.Group, a sync.WaitGroup, a conc.WaitGroup or a conc pool;
+//     the group's context is the second result of errgroup.WithContext,
+//     or the context a conc ContextPool gives its tasks.
+//   - task: a function a group runs: given to g.Go or g.TryGo, or a go
+//     statement whose function calls wg.Done().
+//   - join: the call that waits for the tasks, g.Wait(), wg.Wait().
 //   - assignment (assign): one assignment to a variable or field; values
 //     are traced by the assignment that reaches a position, never by
 //     variable alone.

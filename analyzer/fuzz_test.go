@@ -227,7 +227,7 @@ func (c *checked) pass(a *analysis.Analyzer, report func(analysis.Diagnostic)) *
 }
 
 // fuzzAnalyzer is the analyzer under test, with every check on.
-var fuzzAnalyzer = analyzer.New(analyzer.Settings{GRPC: true, Server: true})
+var fuzzAnalyzer = analyzer.New(analyzer.Settings{GRPC: true, Server: true, Nolint: true})
 
 // FuzzAnalyzer type-checks arbitrary source text against the stub
 // libraries and runs the analyzer on it. It fails when the analyzer

@@ -15,7 +15,7 @@ import (
 // the edits are the same text (docs/rules.md#when-it-reports).
 func (f *finding) message(code fix.Code, names fix.Names) string {
 	u, g := f.use, f.group
-	if f.kind == kindHandler {
+	if f.kind == kindHandlerReceive {
 		return fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
 			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",
 			u.streamName(), u.method, viaHelper(u), g.name(), groupCtxOrDefault(g))

@@ -44,3 +44,9 @@ func TestSettings(t *testing.T) {
 func TestRealFixes(t *testing.T) {
 	analysistest.RunWithSuggestedFixes(t, realModules(t), analyzer.Analyzer, "./fixes/...")
 }
+
+// TestRealDirectives silences a finding of each kind with the real
+// libraries and reports the stale directives.
+func TestRealDirectives(t *testing.T) {
+	analysistest.Run(t, realModules(t), analyzer.Analyzer, "./suppress")
+}

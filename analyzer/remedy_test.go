@@ -32,8 +32,8 @@ func TestMessageNamesTheFix(t *testing.T) {
 			}
 			fixes++
 			pos := res.Pass.Fset.Position(d.Pos)
-			if want := analyzer.URL; strings.Contains(d.Message, "on a connect-go bidi stream") != (d.URL != want) || d.URL == "" {
-				t.Errorf("%s: URL %q for %q: the close-as-well diagnostics link the proof, the others the bug", pos, d.URL, d.Message)
+			if closeToo := strings.Contains(d.Message, "on a connect-go bidi stream"); closeToo != (d.Category == "bidi-needs-close") {
+				t.Errorf("%s: category %q for %q: the close-as-well diagnostics are bidi-needs-close, and only they", pos, d.Category, d.Message)
 			}
 			if err := quotesFix(d.Message, d.SuggestedFixes[0].TextEdits); err != nil {
 				t.Errorf("%s: %v\nmessage: %s\nedits:%s", pos, err, d.Message, insertedText(d.SuggestedFixes[0].TextEdits))

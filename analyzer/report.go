@@ -32,12 +32,9 @@ func render(f *finding, p *fix.Plan) analysis.Diagnostic {
 		End:      u.site.End(),
 		Category: f.kind,
 		Message:  f.message(code, names),
-		URL:      URL,
+		URL:      kindURL(f.kind),
 	}
-	if f.kind == kindBidiClose {
-		d.URL = ProofURL
-	}
-	if f.kind != kindHandler {
+	if f.kind != kindHandlerReceive {
 		switch s := u.stream; {
 		case s.assign != nil:
 			d.Related = append(d.Related, related(s.assign.stmt.Node(), fmt.Sprintf("%s opened here", s.name)))

@@ -111,7 +111,7 @@ func (c *checker) checkGroup(g *group) []*finding {
 				}
 			case c.settings.Server:
 				if g.hasSeveralTasks() && c.waits(g) {
-					out = append(out, &finding{kind: kindHandler, use: u, group: g})
+					out = append(out, &finding{kind: kindHandlerReceive, use: u, group: g})
 				}
 			}
 		}

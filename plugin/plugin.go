@@ -14,6 +14,14 @@
 // reported line does not silence; so the plugin leaves them out unless
 // related is true. The message names the stream and the group anyway.
 //
+// golangci-lint drops a diagnostic's category, so the plugin starts each
+// issue's text with it ("uncancelled-stream: stream.Recv can block ..."),
+// as golangci-lint shows staticcheck's check IDs: exclusion rules can
+// select a kind by text. It also leaves //nolint to golangci-lint
+// (analyzer.Settings.Nolint off): golangci-lint applies it, and its
+// nolintlint must see the findings a //nolint silences, or it would call
+// the directive unused. //bidictxlint:ignore works as in every driver.
+//
 // Unknown keys are an error, so that a typo does not silently turn a
 // check off.
 package plugin
@@ -43,6 +51,7 @@ func New(raw any) (register.LinterPlugin, error) {
 		return nil, fmt.Errorf("%s: %w (known settings: grpc, server, related)", analyzer.Name, err)
 	}
 	cfg := analyzer.DefaultSettings()
+	cfg.Nolint = false // golangci-lint's own
 	if s.GRPC != nil {
 		cfg.GRPC = *s.GRPC
 	}
@@ -59,22 +68,23 @@ type plugin struct {
 
 // BuildAnalyzers returns the analyzer configured by the settings.
 func (p *plugin) BuildAnalyzers() ([]*analysis.Analyzer, error) {
-	a := analyzer.New(p.settings)
-	if !p.related {
-		a = withoutRelated(a)
-	}
-	return []*analysis.Analyzer{a}, nil
+	return []*analysis.Analyzer{forGolangci(analyzer.New(p.settings), p.related)}, nil
 }
 
-// withoutRelated returns a copy of a whose diagnostics carry no related
-// locations.
-func withoutRelated(a *analysis.Analyzer) *analysis.Analyzer {
+// forGolangci returns a copy of a whose diagnostics start with their
+// category and, unless related, carry no related locations.
+func forGolangci(a *analysis.Analyzer, related bool) *analysis.Analyzer {
 	b := *a
 	run := a.Run
 	b.Run = func(pass *analysis.Pass) (any, error) {
 		p := *pass
 		p.Report = func(d analysis.Diagnostic) {
-			d.Related = nil
+			if !related {
+				d.Related = nil
+			}
+			if d.Category != "" {
+				d.Message = d.Category + ": " + d.Message
+			}
 			pass.Report(d)
 		}
 		return run(&p)

@@ -1,10 +1,13 @@
 package plugin
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/golangci/plugin-module-register/register"
+	"golang.org/x/tools/go/analysis"
+	"golang.org/x/tools/go/analysis/analysistest"
 
 	"github.com/bidictxlint/bidictxlint/analyzer"
 )
@@ -68,5 +71,57 @@ func TestRegistration(t *testing.T) {
 	}
 	if p.GetLoadMode() != register.LoadModeTypesInfo {
 		t.Errorf("load mode %q, want %q", p.GetLoadMode(), register.LoadModeTypesInfo)
+	}
+}
+
+// buildOne returns the analyzer the plugin builds from raw settings.
+func buildOne(t *testing.T, raw any) *analysis.Analyzer {
+	t.Helper()
+	p, err := New(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	as, err := p.BuildAnalyzers()
+	if err != nil || len(as) != 1 {
+		t.Fatalf("BuildAnalyzers: %v, %d analyzers", err, len(as))
+	}
+	return as[0]
+}
+
+// TestLeavesNolintToGolangci runs the plugin's analyzer on the case
+// written for Settings.Nolint off: //nolint silences nothing and is
+// never reported unused, //bidictxlint:ignore works. Every issue's text
+// starts with its kind, and no related location is left.
+func TestLeavesNolintToGolangci(t *testing.T) {
+	a := buildOne(t, nil)
+	if v := a.Flags.Lookup("nolint").Value.String(); v != "false" {
+		t.Errorf("the plugin's analyzer has -nolint=%s, want false", v)
+	}
+	dir, err := filepath.Abs("../testdata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, r := range analysistest.Run(t, dir, a, "nolintoff") {
+		for _, d := range r.Diagnostics {
+			n++
+			if d.Category == "" || !strings.HasPrefix(d.Message, d.Category+": ") {
+				t.Errorf("%q does not start with its category %q", d.Message, d.Category)
+			}
+			if len(d.Related) != 0 {
+				t.Errorf("%q has related locations", d.Message)
+			}
+		}
+	}
+	if n == 0 {
+		t.Fatal("no diagnostics: the test checks nothing")
+	}
+	withRelated := buildOne(t, map[string]any{"related": true})
+	for _, r := range analysistest.Run(t, dir, withRelated, "nolintoff") {
+		for _, d := range r.Diagnostics {
+			if d.Category != "unused-directive" && len(d.Related) == 0 {
+				t.Errorf("with related: true, %q has no related locations", d.Message)
+			}
+		}
 	}
 }

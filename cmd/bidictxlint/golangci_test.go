@@ -37,9 +37,21 @@ func TestGolangciLint(t *testing.T) {
 
 	t.Run("findings", func(t *testing.T) {
 		found, related := g.run(t, src).split()
-		if !slices.Equal(found, standalone) {
-			t.Errorf("golangci-lint findings differ from the standalone command's\ngolangci-lint:\n%s\nstandalone:\n%s",
-				strings.Join(found, "\n"), strings.Join(standalone, "\n"))
+		// Each issue's text starts with its kind, the diagnostic's
+		// category, which golangci-lint would drop.
+		var want []string
+		for _, d := range standaloneJSON(t, src) {
+			p := parsePosn(t, src, d.Posn)
+			want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", p.file, p.line, p.col, d.Category, d.Message))
+		}
+		slices.Sort(want)
+		if !slices.Equal(found, want) {
+			t.Errorf("golangci-lint findings differ from the standalone command's\ngolangci-lint:\n%s\nstandalone -json:\n%s",
+				strings.Join(found, "\n"), strings.Join(want, "\n"))
+		}
+		if got := withoutKind(t, found); !slices.Equal(got, standalone) {
+			t.Errorf("golangci-lint findings differ from the standalone command's text output\ngolangci-lint:\n%s\nstandalone:\n%s",
+				strings.Join(got, "\n"), strings.Join(standalone, "\n"))
 		}
 		// golangci-lint would turn each related location into an issue of
 		// its own, which //nolint on the reported line cannot silence: the
@@ -65,6 +77,7 @@ func TestGolangciLint(t *testing.T) {
 
 		got := g.run(t, dir)
 		found, related := got.split()
+		found = withoutKind(t, found)
 		if len(related) != 0 {
 			t.Errorf("related locations reported: %q", related)
 		}
@@ -77,6 +90,67 @@ func TestGolangciLint(t *testing.T) {
 			if strings.HasPrefix(i, fn.file+":") {
 				t.Errorf("//nolint above the function leaves %s", i)
 			}
+		}
+	})
+
+	// The directives of newDirectiveCase: golangci-lint silences what
+	// every driver silences, the analyzer reports the stale
+	// //bidictxlint:ignore, and golangci-lint's nolintlint, enabled here,
+	// reports the stale //nolint:bidictxlint and not the one in use: the
+	// plugin leaves //nolint to golangci-lint, so the finding reaches
+	// golangci-lint's filter, which marks the directive used.
+	t.Run("directives", func(t *testing.T) {
+		c := newDirectiveCase(t)
+		config := withNolintlint(t, g.config)
+		found := g.runWith(t, c.dir, config, "bidictxlint")
+		var want []string
+		for _, w := range c.want() {
+			if !strings.HasPrefix(w, c.staleNolint+":") {
+				want = append(want, w)
+			}
+		}
+		var got []string
+		for _, i := range found {
+			file, rest, _ := strings.Cut(i, ":")
+			line, rest, _ := strings.Cut(rest, ":")
+			_, text, _ := strings.Cut(rest, ": ")
+			got = append(got, file+":"+line+": "+text)
+		}
+		checkReported(t, "golangci-lint", got, want)
+		unused := g.runWith(t, c.dir, config, "nolintlint")
+		if len(unused) != 1 || !strings.HasPrefix(unused[0], c.staleNolint+":") || !strings.Contains(unused[0], "bidictxlint") {
+			t.Errorf("nolintlint reports %q, want one issue, at %s, for bidictxlint (and none at %s, whose //nolint is used)", unused, c.staleNolint, c.nolint)
+		}
+	})
+
+	// An exclusion rule selects a kind by the text's start.
+	t.Run("exclusions", func(t *testing.T) {
+		data, err := os.ReadFile(g.config)
+		if err != nil {
+			t.Fatal(err)
+		}
+		const settings = "  settings:\n    custom:\n"
+		if !strings.Contains(string(data), settings) {
+			t.Fatalf("%s has no %q", g.config, settings)
+		}
+		rule := "  exclusions:\n    rules:\n      - linters: [bidictxlint]\n        text: \"^uncancelled-stream:\"\n"
+		config := filepath.Join(t.TempDir(), "golangci.yml")
+		if err := os.WriteFile(config, []byte(strings.Replace(string(data), settings, rule+settings, 1)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		var want []string
+		for _, d := range standaloneJSON(t, src) {
+			if d.Category != "uncancelled-stream" {
+				p := parsePosn(t, src, d.Posn)
+				want = append(want, fmt.Sprintf("%s:%d:%d: %s: %s", p.file, p.line, p.col, d.Category, d.Message))
+			}
+		}
+		slices.Sort(want)
+		if len(want) == 0 || len(want) == len(standalone) {
+			t.Fatalf("the example has %d findings, %d of them not uncancelled-stream: the rule would prove nothing", len(standalone), len(want))
+		}
+		if got := g.runWith(t, src, config, "bidictxlint"); !slices.Equal(got, want) {
+			t.Errorf("with an exclusion rule for ^uncancelled-stream:, golangci-lint reports\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	})
 
@@ -132,7 +206,14 @@ func newGolangci(t *testing.T) golangci {
 // that every issue of this build of the analyzer shows.
 func (g golangci) run(t *testing.T, dir string, args ...string) issues {
 	t.Helper()
-	args = append([]string{"run", "-c", g.config, "--path-mode=abs",
+	return g.runWith(t, dir, g.config, "bidictxlint", args...)
+}
+
+// runWith is run with another configuration file, returning the issues
+// of another linter.
+func (g golangci) runWith(t *testing.T, dir, config, linter string, args ...string) issues {
+	t.Helper()
+	args = append([]string{"run", "-c", config, "--path-mode=abs",
 		"--output.json.path=stdout", "--output.text.path=stderr",
 		"--show-stats=false", "--max-issues-per-linter=0", "--max-same-issues=0"}, args...)
 	cmd := exec.Command(g.bin, append(args, "./...")...)
@@ -159,7 +240,7 @@ func (g golangci) run(t *testing.T, dir string, args ...string) issues {
 	}
 	var is issues
 	for _, i := range report.Issues {
-		if i.FromLinter != "bidictxlint" {
+		if i.FromLinter != linter {
 			continue
 		}
 		file, err := filepath.Rel(dir, i.Pos.Filename)
@@ -170,6 +251,49 @@ func (g golangci) run(t *testing.T, dir string, args ...string) issues {
 	}
 	slices.Sort(is)
 	return is
+}
+
+// withNolintlint writes a copy of the configuration file config with
+// golangci-lint's nolintlint enabled too, and returns its path.
+func withNolintlint(t *testing.T, config string) string {
+	t.Helper()
+	data, err := os.ReadFile(config)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const enable = "    - bidictxlint\n"
+	if !strings.Contains(string(data), enable) {
+		t.Fatalf("%s does not enable bidictxlint as %q", config, enable)
+	}
+	path := filepath.Join(t.TempDir(), "golangci.yml")
+	if err := os.WriteFile(path, []byte(strings.Replace(string(data), enable, enable+"    - nolintlint\n", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// standaloneJSON is standalone, for TestGolangciLint, whose list of the
+// command's findings is called standalone.
+func standaloneJSON(t *testing.T, dir string) []standaloneDiag {
+	t.Helper()
+	return standalone(t, dir)
+}
+
+// withoutKind drops the kind that starts the text of each of
+// golangci-lint's issues ("file:line:col: kind: message"), failing the
+// test for one that has none.
+func withoutKind(t *testing.T, is []string) []string {
+	t.Helper()
+	var out []string
+	for _, i := range is {
+		file, rest, _ := strings.Cut(i, ": ")
+		kind, msg, ok := strings.Cut(rest, ": ")
+		if !ok || kindURL(t, kind) == "" {
+			t.Errorf("golangci-lint issue %q does not start with its kind", i)
+		}
+		out = append(out, file+": "+msg)
+	}
+	return out
 }
 
 // issues are golangci-lint's issues as "file:line:col: text".

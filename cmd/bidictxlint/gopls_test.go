@@ -94,8 +94,8 @@ func (s span) String() string {
 
 // A standaloneDiag is one diagnostic of the command's -json output.
 type standaloneDiag struct {
-	Posn, End, Message string
-	Related            []struct{ Posn, End, Message string }
+	Category, Posn, End, Message string
+	Related                      []struct{ Posn, End, Message string }
 }
 
 // standalone runs the command with -json and extra args on ./... in dir
@@ -318,7 +318,8 @@ type editorResult struct {
 	Error       string
 	Diagnostics []struct {
 		Source, Message            string
-		Line, Col, EndLine, EndCol int // 0-based, as in LSP
+		Code, Href                 string // the LSP code and codeDescription.href
+		Line, Col, EndLine, EndCol int    // 0-based, as in LSP
 	}
 	Titles  []string // the code actions offered at the diagnostic
 	Applied string   // the title of the one applied
@@ -349,23 +350,25 @@ func runEditor(t *testing.T, name string, args []string, env ...string) editorRe
 }
 
 // editorQuickFix opens file in an editor attached to gopls, checks that
-// the editor shows d, with source bidictxlint, at d's range, and that
+// the editor shows d, with source bidictxlint, at d's range, with d's
+// kind as its code and the kind's section as the code's link, and that
 // the quick fix it applied is bidictxlint's.
 func editorQuickFix(t *testing.T, editor func(t *testing.T, env ...string) editorResult, gopls, dir, file string, d standaloneDiag) {
 	t.Helper()
 	r := editor(t, "GOPLS="+gopls, "ROOT="+dir, "FILE="+filepath.Join(dir, file), "MODE=fix")
 	want := toSpan(t, dir, d.Posn, d.End, d.Message)
+	href := kindURL(t, d.Category)
 	var shown []string
 	found := false
 	for _, g := range r.Diagnostics {
 		s := span{file: file, line: g.Line + 1, col: g.Col + 1, endLine: g.EndLine + 1, endCol: g.EndCol + 1, message: g.Message}
-		shown = append(shown, g.Source+": "+s.String())
-		if g.Source == analyzer.Name && s == want {
+		shown = append(shown, fmt.Sprintf("%s(%s) %s: %s", g.Source, g.Code, g.Href, s))
+		if g.Source == analyzer.Name && s == want && g.Code == d.Category && g.Href == href {
 			found = true
 		}
 	}
 	if !found {
-		t.Errorf("the editor shows\n%s\nwant %s: %s", strings.Join(shown, "\n"), analyzer.Name, want)
+		t.Errorf("the editor shows\n%s\nwant %s(%s) %s: %s", strings.Join(shown, "\n"), analyzer.Name, d.Category, href, want)
 	}
 	if r.Applied != analyzer.FixMessage {
 		t.Errorf("the editor applied %q, want %q (offered: %q)", r.Applied, analyzer.FixMessage, r.Titles)

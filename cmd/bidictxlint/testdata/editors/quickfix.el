@@ -46,6 +46,8 @@
                   for range = (plist-get lsp :range)
                   collect `((source . ,(or (plist-get lsp :source) ""))
                             (message . ,(plist-get lsp :message))
+                            (code . ,(or (plist-get lsp :code) ""))
+                            (href . ,(or (plist-get (plist-get lsp :codeDescription) :href) ""))
                             (line . ,(plist-get (plist-get range :start) :line))
                             (col . ,(plist-get (plist-get range :start) :character))
                             (endline . ,(plist-get (plist-get range :end) :line))

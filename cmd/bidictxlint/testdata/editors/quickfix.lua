@@ -85,8 +85,10 @@ local function main()
   end
   local function record()
     for _, d in ipairs(shown()) do
+      local lsp = (d.user_data or {}).lsp or {}
       table.insert(result.diagnostics, {
         source = d.source or '', message = d.message,
+        code = d.code or '', href = (lsp.codeDescription or {}).href or '',
         line = d.lnum, col = d.col, endline = d.end_lnum, endcol = d.end_col,
       })
     end
