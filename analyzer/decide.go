@@ -191,7 +191,7 @@ func (c *checker) decideWait(f *finding, p paths) {
 	f.kind = kindWaitHang
 	switch {
 	case s.ctxKnown() && s.bidi && p.cancelled:
-		f.remedy, f.closer = addClose, closer(s.kind)
+		f.kind, f.remedy, f.closer = kindBidiNeedsClose, addClose, closer(s.kind)
 		f.spec = c.spec(f.use, g, fix.CloseAfterOpen)
 		f.spec.Closer = f.closer
 		f.spec.Group.Ctx = nil

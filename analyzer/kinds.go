@@ -70,7 +70,6 @@ var kinds = []Kind{
 		ID:    kindWaitHang,
 		Title: "Stream in a sync.WaitGroup goroutine or conc task that nothing frees when the function stops",
 		Since: "v0.1.0",
-		Fix:   true,
 	},
 	{
 		ID:        kindUnusedDirective,

@@ -213,6 +213,8 @@ var exampleImports = map[string]string{
 	"connect":  "connectrpc.com/connect",
 	"errgroup": "golang.org/x/sync/errgroup",
 	"grpc":     "google.golang.org/grpc",
+	"sync":     "sync",
+	"pool":     "github.com/sourcegraph/conc/pool",
 }
 
 // exampleFile makes a Go file of package pkg from declarations, importing

@@ -95,24 +95,30 @@ func dependsOnStreams(pkg *types.Package) bool {
 // streams received in a task (docs/rules.md#server-side).
 func (c *checker) checkGroup(g *group) []*finding {
 	var out []*finding
-	seen := make(map[any]bool)
+	reported := make(map[any]bool)   // one diagnostic per (stream, group), at the first use that is one
+	checked := make(map[[2]any]bool) // the first use of a stream in a task decides for the task
 	for _, t := range g.tasks {
 		for _, u := range c.usesOf(t) {
-			if seen[u.stream.key] {
-				continue // one diagnostic per (stream, group), at the first use
+			if reported[u.stream.key] || checked[[2]any{u.stream.key, t}] {
+				continue
 			}
-			seen[u.stream.key] = true
+			checked[[2]any{u.stream.key, t}] = true
+			var f *finding
 			switch {
 			case !u.stream.kind.server:
-				if c.groupEndsElsewhere(u.stream, g) {
+				if c.groupEndsElsewhere(u, g, t) {
 					if p := c.pathsTo(u, g); !p.frees(u.stream) {
-						out = append(out, c.decide(u, g, p))
+						f = c.decide(u, g, p)
 					}
 				}
 			case c.settings.Server:
 				if g.hasSeveralTasks() && c.waits(g) {
-					out = append(out, &finding{kind: kindHandlerReceive, use: u, group: g})
+					f = &finding{kind: kindHandlerReceive, use: u, group: g}
 				}
+			}
+			if f != nil {
+				reported[u.stream.key] = true
+				out = append(out, f)
 			}
 		}
 	}
@@ -171,8 +177,9 @@ func (c *checker) waitsOf(g *group) []inspector.Cursor {
 // connect-go bidi stream once the server has answered
 // (docs/bug.md#facts), so for those a parent that can be cancelled is
 // enough.
-func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
-	if g.hasSeveralTasks() {
+func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
+	s := u.stream
+	if g.hasSeveralTasks() && (g.failureCancels() || c.anotherReturnsEarly(g, t, s)) {
 		return true
 	}
 	if c.stopsBeforeWait(g) {
@@ -182,6 +189,96 @@ func (c *checker) groupEndsElsewhere(s *streamRef, g *group) bool {
 		return false
 	}
 	return s.bidi || !derivesFrom(s.ctx, g.parent)
+}
+
+// anotherReturnsEarly reports, for a group whose tasks' failure cancels
+// nothing, whether a task other than t can return while the stream s is
+// still open, leaving the function to wait for t: a task in a loop (one
+// per iteration), or one that does not end only with the stream. A
+// receive loop that returns when a call on s fails ends with the stream,
+// and so frees no one and strands no one (docs/rules.md#groups-without-a-context).
+func (c *checker) anotherReturnsEarly(g *group, t *task, s *streamRef) bool {
+	for _, o := range g.tasks {
+		if o.inLoop || o != t && !c.endsWithStream(o, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// endsWithStream reports whether the task t returns only when a blocking
+// call on s fails: its function is a literal whose every return sits in
+// an if whose condition is that call's result, and whose body cannot end
+// otherwise (it ends with a loop without condition).
+func (c *checker) endsWithStream(t *task, s *streamRef) bool {
+	fn := code.Unparen(t.fn)
+	lit, ok := fn.Node().(*ast.FuncLit)
+	if !ok || len(lit.Body.List) == 0 {
+		return false
+	}
+	if loop, ok := lit.Body.List[len(lit.Body.List)-1].(*ast.ForStmt); !ok || loop.Cond != nil {
+		return false
+	}
+	ends := true
+	fn.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
+		if _, ok := cur.Node().(*ast.FuncLit); ok {
+			return cur == fn
+		}
+		ifs, ok := code.InnermostIf(cur)
+		if !ok || !c.onStream(ifs, s) {
+			ends = false
+		}
+		return ends
+	})
+	return ends
+}
+
+// onStream reports whether the condition (and init) of the if statement
+// at ifs is the result of a blocking call on s: `if _, err :=
+// stream.Recv(); err != nil`, `if err := stream.Send(m); err != nil`, `if
+// stream.Send(m) != nil`.
+func (c *checker) onStream(ifs *ast.IfStmt, s *streamRef) bool {
+	found := false
+	var check func(n ast.Node) bool
+	check = func(n ast.Node) bool {
+		call, ok := n.(*ast.CallExpr)
+		if !ok || found {
+			return !found
+		}
+		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
+			if k := c.streamKind(c.info.TypeOf(sel.X)); k.ok() && isBlocking(k, sel.Sel.Name) {
+				if r := c.resolveStream(sel.X, nil, call.Pos(), k); r != nil && r.key == s.key {
+					found = true
+				}
+			}
+		}
+		return !found
+	}
+	if ifs.Init != nil {
+		ast.Inspect(ifs.Init, check)
+	}
+	ast.Inspect(ifs.Cond, check)
+	if !found {
+		// err != nil, with err assigned by a blocking call on s just before.
+		for _, id := range identsIn(ifs.Cond) {
+			if d := c.reaching(c.info.Uses[id], ifs.Pos()); d != nil && d.rhs != nil {
+				ast.Inspect(d.rhs, check)
+			}
+		}
+	}
+	return found
+}
+
+// identsIn returns the identifiers in e.
+func identsIn(e ast.Expr) []*ast.Ident {
+	var out []*ast.Ident
+	ast.Inspect(e, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok {
+			out = append(out, id)
+		}
+		return true
+	})
+	return out
 }
 
 // stopsBeforeWait reports whether the function that creates g decides to

@@ -13,6 +13,7 @@ require (
 )
 
 require (
+	github.com/sourcegraph/conc v0.3.0 // indirect
 	golang.org/x/net v0.60.0 // indirect
 	golang.org/x/sys v0.48.0 // indirect
 	golang.org/x/text v0.42.0 // indirect

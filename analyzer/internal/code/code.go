@@ -97,6 +97,16 @@ func EnclosingStmt(cur inspector.Cursor) inspector.Cursor {
 	return inspector.Cursor{}
 }
 
+// InnermostIf returns the if statement that most closely encloses cur
+// within its function, or false.
+func InnermostIf(cur inspector.Cursor) (*ast.IfStmt, bool) {
+	for p := range cur.Enclosing((*ast.IfStmt)(nil), (*ast.FuncLit)(nil), (*ast.FuncDecl)(nil)) {
+		ifs, ok := p.Node().(*ast.IfStmt)
+		return ifs, ok
+	}
+	return nil, false
+}
+
 // InStatementList reports whether the statement at cur stands in a
 // statement list, where statements can be inserted before and after it.
 func InStatementList(cur inspector.Cursor) bool {

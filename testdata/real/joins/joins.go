@@ -1,0 +1,239 @@
+// Package joins is the catalogue of groups without a context that a
+// task's failure cancels: sync.WaitGroup, conc.WaitGroup and conc pools
+// (docs/rules.md#groups-without-a-context), against the real libraries.
+package joins
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"connectrpc.com/connect"
+	"github.com/sourcegraph/conc"
+	"github.com/sourcegraph/conc/pool"
+
+	"example.com/real/gen/chatgrpc"
+)
+
+type Msg = chatgrpc.Msg
+
+// wgCancelThenWaitGRPC: cancel, then Wait, frees a grpc-go stream.
+func wgCancelThenWaitGRPC(ctx context.Context, client chatgrpc.ChatClient, next func() error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			if _, err := stream.Recv(); err != nil {
+				return
+			}
+		}
+	})
+	err = next()
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// wgTwoGoroutinesGRPC: when the sender returns, nothing cancels the
+// stream, and Wait waits for the server.
+func wgTwoGoroutinesGRPC(ctx context.Context, client chatgrpc.ChatClient, next func() (*Msg, error)) {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			m, err := next()
+			if err != nil {
+				return
+			}
+			if stream.Send(m) != nil {
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in a sync\.WaitGroup goroutine: when another goroutine returns, nothing cancels the stream's context ctx, so wg\.Wait\(\) waits until the server ends the stream; cancel ctx when the goroutines should stop, before wg\.Wait\(\)$`
+				return
+			}
+		}
+	})
+	wg.Wait()
+}
+
+// wgSenderHalfClosesGRPC: the sender cancels on failure and half-closes
+// on its orderly end, after which the server ends the stream.
+func wgSenderHalfClosesGRPC(ctx context.Context, client chatgrpc.ChatClient, next func() (*Msg, error)) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		for {
+			m, err := next()
+			if err != nil {
+				_ = stream.CloseSend()
+				return
+			}
+			if stream.Send(m) != nil {
+				cancel()
+				return
+			}
+		}
+	})
+	wg.Go(func() {
+		for {
+			if _, err := stream.Recv(); err != nil {
+				return
+			}
+		}
+	})
+	wg.Wait()
+}
+
+// wgOneGoroutineNoStop: the function waits for the stream's end by
+// design; nothing decides to stop.
+func wgOneGoroutineNoStop(ctx context.Context, client chatgrpc.ChatClient) {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if _, err := stream.Recv(); err != nil {
+				return
+			}
+		}
+	}()
+	wg.Wait()
+}
+
+// wgStopChannelGRPC: closing a stop channel does not reach the stream.
+func wgStopChannelGRPC(ctx context.Context, client chatgrpc.ChatClient, stop chan struct{}) {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in a sync\.WaitGroup goroutine: the function stops the goroutines before wg\.Wait\(\), but nothing there cancels the stream's context ctx; cancel ctx when the goroutines should stop, before wg\.Wait\(\)$`
+				return
+			}
+		}
+	}()
+	close(stop)
+	wg.Wait()
+}
+
+// worker receives until the stream ends.
+func worker(wg *sync.WaitGroup, stream *connect.BidiStreamForClient[Msg, Msg]) {
+	defer wg.Done()
+	for {
+		if _, err := stream.Receive(); err != nil { // want `stream\.Receive can block forever in a sync\.WaitGroup goroutine: on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered; also close the stream when ctx is done: context\.AfterFunc\(ctx, func\(\) \{ _ = stream\.CloseResponse\(\) \}\)`
+			return
+		}
+	}
+}
+
+// wgWorkerConnect: a worker given &wg; cancel, then Wait, frees nothing
+// on an answered connect-go bidi stream.
+func wgWorkerConnect(ctx context.Context, c *connect.Client[Msg, Msg], next func() error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	stream := c.CallBidiStream(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go worker(&wg, stream)
+	err := next()
+	cancel()
+	wg.Wait()
+	return err
+}
+
+// concWaitGroupGRPC: two tasks, nothing cancels.
+func concWaitGroupGRPC(ctx context.Context, client chatgrpc.ChatClient) {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return
+	}
+	wg := conc.NewWaitGroup()
+	wg.Go(func() {
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in a conc\.WaitGroup goroutine: when another goroutine returns`
+				return
+			}
+		}
+	})
+	wg.Go(func() { _ = stream.Send(&Msg{}) })
+	wg.Wait()
+}
+
+// contextPoolNoCancelOnError: the pool's context is not cancelled when a
+// task fails.
+func contextPoolNoCancelOnError(ctx context.Context, client chatgrpc.ChatClient) error {
+	p := pool.New().WithContext(ctx)
+	p.Go(func(ctx context.Context) error {
+		stream, err := client.Chat(ctx)
+		if err != nil {
+			return err
+		}
+		for {
+			if _, err := stream.Recv(); err != nil { // want `stream\.Recv can block forever in a conc pool task: pool p does not cancel its context when a task fails; create it with WithCancelOnError\(\) so that it does$`
+				return err
+			}
+		}
+	})
+	p.Go(func(ctx context.Context) error { return errors.New("fail") })
+	return p.Wait()
+}
+
+// contextPoolCancelOnError: an errgroup under another name, and the
+// stream opened under its context.
+func contextPoolCancelOnError(ctx context.Context, client chatgrpc.ChatClient) error {
+	p := pool.New().WithContext(ctx).WithCancelOnError()
+	p.Go(func(ctx context.Context) error {
+		stream, err := client.Chat(ctx)
+		if err != nil {
+			return err
+		}
+		for {
+			if _, err := stream.Recv(); err != nil {
+				return err
+			}
+		}
+	})
+	p.Go(func(ctx context.Context) error { return errors.New("fail") })
+	return p.Wait()
+}
+
+// contextPoolCancelOnErrorLater: WithCancelOnError on the pool variable.
+func contextPoolCancelOnErrorLater(ctx context.Context, client chatgrpc.ChatClient) error {
+	p := pool.New().WithContext(ctx)
+	p.WithCancelOnError()
+	p.Go(func(ctx context.Context) error {
+		stream, err := client.Chat(ctx)
+		if err != nil {
+			return err
+		}
+		_, err = stream.Recv()
+		return err
+	})
+	p.Go(func(ctx context.Context) error { return errors.New("fail") })
+	return p.Wait()
+}
