@@ -15,6 +15,11 @@ import (
 // the edits are the same text (docs/rules.md#when-it-reports).
 func (f *finding) message(code fix.Code, names fix.Names) string {
 	u, g := f.use, f.group
+	if f.kind == kindHandlerReceive && !g.errgroupLike() {
+		return fmt.Sprintf("%s.%s%s %s blocks until the client sends or hangs up, while the handler waits in %s.Wait() after it has failed; "+
+			"return from the handler when it fails, before waiting for the goroutine: returning ends the stream, and with it the receive",
+			u.streamName(), u.method, viaHelper(u), g.kind.where(), g.name())
+	}
 	if f.kind == kindHandlerReceive {
 		return fmt.Sprintf("%s.%s%s in an errgroup task blocks until the client sends or hangs up, while the handler waits in %s.Wait(); "+
 			"receive outside the group (a goroutine feeding a channel that tasks select on with %s.Done()) and return from the handler, which ends the stream",

@@ -112,7 +112,7 @@ func (c *checker) checkGroup(g *group) []*finding {
 					}
 				}
 			case c.settings.Server:
-				if g.hasSeveralTasks() && c.waits(g) {
+				if c.waits(g) && (g.hasSeveralTasks() || !g.errgroupLike() && c.waitsOnFailure(g)) {
 					f = &finding{kind: kindHandlerReceive, use: u, group: g}
 				}
 			}
@@ -142,6 +142,59 @@ func plan(pl *fix.Planner, f *finding) *fix.Plan {
 // handler.
 func (c *checker) waits(g *group) bool {
 	return len(c.waitsOf(g)) > 0
+}
+
+// waitsOnFailure reports whether the function that creates g waits for
+// its tasks on a path where it has failed: the Wait is deferred, so it
+// runs on every return, or it follows an error that was not checked
+// with a return before it. A handler that waits for its own receive only
+// once its work succeeded waits by design (docs/rules.md#server-side).
+func (c *checker) waitsOnFailure(g *group) bool {
+	for _, w := range c.waitsOf(g) {
+		stmt := code.EnclosingStmt(w)
+		if _, deferred := stmt.Node().(*ast.DeferStmt); deferred {
+			return true
+		}
+		unchecked := map[types.Object]bool{}
+		for p, ok := stmt.PrevSibling(); ok; p, ok = p.PrevSibling() {
+			if p.Node().Pos() < g.tasks[0].call.Pos() {
+				break
+			}
+			switch n := p.Node().(type) {
+			case *ast.IfStmt:
+				if returns(n.Body) {
+					for _, id := range identsIn(n.Cond) {
+						delete(unchecked, c.info.Uses[id])
+					}
+				}
+			case *ast.AssignStmt:
+				for _, l := range n.Lhs {
+					if id := code.IdentOf(l); id != nil {
+						if obj := c.info.ObjectOf(id); obj != nil && isError(obj.Type()) {
+							unchecked[obj] = true
+						}
+					}
+				}
+			}
+		}
+		if len(unchecked) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// returns reports whether the block ends with a return.
+func returns(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	_, ok := b.List[len(b.List)-1].(*ast.ReturnStmt)
+	return ok
+}
+
+func isError(t types.Type) bool {
+	return types.Identical(t, types.Universe.Lookup("error").Type())
 }
 
 // waitsOf returns the calls of g's join (Wait) in the body of the
