@@ -24,7 +24,14 @@ type finding struct {
 	reassigned  bool   // the stream was opened with ctx before ctx became the group's context
 	lateForOpen bool   // the cancel is wired in the task only after the blocking opening
 	stops       bool   // the function stops the tasks before it waits for them
-	closer      string // the method that also frees a pending call, or ""
+	// fn is the function a leaking goroutine outlives, and ret its return
+	// that leaves the stream open; method is a wrapper's closing method,
+	// and stream the field it leaves open.
+	fn     inspector.Cursor
+	ret    ast.Node
+	method *ast.FuncDecl
+	stream string
+	closer string // the method that also frees a pending call, or ""
 
 	// spec is what the remedy's code does, for the message and the fix;
 	// nil for remedies without code.
@@ -70,6 +77,19 @@ const (
 	// cancelOnError: a conc ContextPool without WithCancelOnError, whose
 	// context a failing task does not cancel; no fix.
 	cancelOnError
+	// leakOnReturn: a goroutine blocked on a connect-go bidi stream that
+	// its function returns without closing
+	// (docs/rules.md#goroutines-that-outlive-their-function).
+	leakOnReturn
+	// leakPerAttempt: leakOnReturn, for a stream opened once per attempt
+	// of a loop, which must be closed before the next; no fix.
+	leakPerAttempt
+	// leakNeverCancelled: a goroutine blocked on a stream whose context
+	// nothing can cancel; no fix.
+	leakNeverCancelled
+	// closeOnlyCancels: a wrapper's closing method cancels without closing
+	// its connect-go bidi stream (docs/rules.md#wrappers-whose-close-only-cancels).
+	closeOnlyCancels
 )
 
 // decide makes the finding for the first blocking use u of a stream in a

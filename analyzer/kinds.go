@@ -11,6 +11,8 @@ const (
 	kindBidiNeedsClose    = "bidi-needs-close"
 	kindHandlerReceive    = "handler-receive"
 	kindWaitHang          = "wait-hang"
+	kindGoroutineLeak     = "goroutine-leak"
+	kindCloseOnlyCancels  = "close-only-cancels"
 	kindUnusedDirective   = "unused-directive"
 	kindBadDirective      = "bad-directive"
 )
@@ -70,6 +72,18 @@ var kinds = []Kind{
 		ID:    kindWaitHang,
 		Title: "Stream in a sync.WaitGroup goroutine or conc task that nothing frees when the function stops",
 		Since: "v0.1.0",
+	},
+	{
+		ID:    kindGoroutineLeak,
+		Title: "Goroutine blocked on a stream that its function returns without freeing",
+		Since: "v0.1.0",
+		Fix:   true,
+	},
+	{
+		ID:    kindCloseOnlyCancels,
+		Title: "Closing method of a stream wrapper that cancels but does not close",
+		Since: "v0.1.0",
+		Fix:   true,
 	},
 	{
 		ID:        kindUnusedDirective,

@@ -6,6 +6,8 @@ import (
 	"go/types"
 	"strings"
 
+	"golang.org/x/tools/go/ast/inspector"
+
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/fix"
 )
 
@@ -15,6 +17,25 @@ import (
 // the edits are the same text (docs/rules.md#when-it-reports).
 func (f *finding) message(code fix.Code, names fix.Names) string {
 	u, g := f.use, f.group
+	switch f.remedy {
+	case leakOnReturn:
+		steps := []string{}
+		if code.Pair != "" {
+			steps = append(steps, fmt.Sprintf("derive %s with %s", code.Pair, code.Defer), "open the stream on "+names.Ctx)
+		}
+		steps = append(steps, "close the stream on return, cancelling first: "+code.Wiring)
+		return fmt.Sprintf("%s.%s in this goroutine outlives %s: on a connect-go bidi stream whose server has answered, cancelling %s frees no pending %s; %s",
+			u.streamName(), u.method, funcName(f.fn), f.ctxWords("its context"), u.method, inSequence(steps))
+	case leakPerAttempt:
+		return fmt.Sprintf("%s.%s in this goroutine outlives the attempt that opened it in %s: on a connect-go bidi stream whose server has answered, cancelling %s frees no pending %s; cancel and then close each attempt's stream before the next (%s.%s()) and when %s returns",
+			u.streamName(), u.method, funcName(f.fn), f.ctxWords("its context"), u.method, u.stream.name, f.closer, funcName(f.fn))
+	case leakNeverCancelled:
+		return fmt.Sprintf("%s.%s in this goroutine outlives %s: nothing cancels the stream's context%s, so the goroutine waits until the server ends the stream; open it with a context that %s cancels when it returns",
+			u.streamName(), u.method, funcName(f.fn), f.ctxApposition(), funcName(f.fn))
+	case closeOnlyCancels:
+		return fmt.Sprintf("%s cancels but does not close %s: on a connect-go bidi stream whose server has answered, cancelling frees no pending Receive; close it after the cancel: %s",
+			methodName(f.method), f.stream, code.Wiring)
+	}
 	if f.kind == kindHandlerReceive && !g.errgroupLike() {
 		return fmt.Sprintf("%s.%s%s %s blocks until the client sends or hangs up, while the handler waits in %s.Wait() after it has failed; "+
 			"return from the handler when it fails, before waiting for the goroutine: returning ends the stream, and with it the receive",
@@ -157,6 +178,19 @@ func inSequence(steps []string) string {
 		return strings.Join(steps, "")
 	}
 	return strings.Join(steps[:len(steps)-1], ", ") + " and " + steps[len(steps)-1]
+}
+
+// funcName names the function at fn for a message.
+func funcName(fn inspector.Cursor) string {
+	if fd, ok := fn.Node().(*ast.FuncDecl); ok {
+		return fd.Name.Name
+	}
+	return "the function literal"
+}
+
+// methodName names a method as (*T).M or T.M.
+func methodName(fd *ast.FuncDecl) string {
+	return "(" + types.ExprString(fd.Recv.List[0].Type) + ")." + fd.Name.Name
 }
 
 func viaHelper(u *use) string {

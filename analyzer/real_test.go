@@ -28,7 +28,7 @@ func realModules(t *testing.T) string {
 // default settings.
 func TestRealModules(t *testing.T) {
 	analysistest.Run(t, realModules(t), analyzer.Analyzer,
-		"./streams", "./ctxflow", "./groups/...", "./report", "./paths", "./server", "./realcode", "./joins")
+		"./streams", "./ctxflow", "./groups/...", "./report", "./paths", "./server", "./realcode", "./joins", "./leaks")
 }
 
 // TestSettings checks the two settings on packages that have cases of

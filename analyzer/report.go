@@ -23,7 +23,7 @@ func render(f *finding, p *fix.Plan) analysis.Diagnostic {
 		code, names = p.Code(), p.Names()
 	case f.spec != nil:
 		code, names = f.spec.Code(), f.spec.DefaultNames()
-	default:
+	case f.group != nil:
 		names = fix.Names{GroupCtx: groupCtxOrDefault(f.group)}
 	}
 	u, g := f.use, f.group
@@ -34,7 +34,7 @@ func render(f *finding, p *fix.Plan) analysis.Diagnostic {
 		Message:  f.message(code, names),
 		URL:      kindURL(f.kind),
 	}
-	if f.kind != kindHandlerReceive {
+	if f.kind != kindHandlerReceive && f.kind != kindCloseOnlyCancels {
 		switch s := u.stream; {
 		case s.assign != nil:
 			d.Related = append(d.Related, related(s.assign.stmt.Node(), fmt.Sprintf("%s opened here", s.name)))
@@ -42,7 +42,12 @@ func render(f *finding, p *fix.Plan) analysis.Diagnostic {
 			d.Related = append(d.Related, related(s.open, "stream opened here"))
 		}
 	}
-	d.Related = append(d.Related, related(g.assign.stmt.Node(), fmt.Sprintf("group %s created here", g.name())))
+	switch {
+	case g != nil:
+		d.Related = append(d.Related, related(g.assign.stmt.Node(), fmt.Sprintf("group %s created here", g.name())))
+	case f.ret != nil:
+		d.Related = append(d.Related, related(f.ret, fmt.Sprintf("%s returns here with the stream open", funcName(f.fn))))
+	}
 	if p != nil {
 		d.SuggestedFixes = []analysis.SuggestedFix{{Message: FixMessage, TextEdits: p.Edits()}}
 	}

@@ -56,10 +56,17 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		ctxs:     make(map[ctxKey]*ctxNode),
 	}
 	planner := fix.NewPlanner(pass.Fset, pass.TypesInfo)
+	grouped := make(map[*ast.CallExpr]bool) // go statements a group waits for
 	for _, g := range c.groupsWithTasks() {
+		for _, t := range g.tasks {
+			grouped[t.call] = t.spawned
+		}
 		for _, f := range c.checkGroup(g) {
 			pass.Report(render(f, plan(planner, f)))
 		}
+	}
+	for _, f := range append(c.checkLeaks(grouped), c.checkWrappers()...) {
+		pass.Report(render(f, plan(planner, f)))
 	}
 	return nil, nil
 }

@@ -35,7 +35,9 @@ func (s *Spec) DefaultNames() Names {
 }
 
 // Derives reports whether the fix derives rpcCtx, rpcCancel.
-func (s *Spec) Derives() bool { return s.Remedy == WireCancel && s.Cancel == nil }
+func (s *Spec) Derives() bool {
+	return (s.Remedy == WireCancel || s.Remedy == DeferClose) && s.Cancel == nil
+}
 
 // Code is the text of the statements a fix writes. The message quotes it
 // and the edits insert it, both from one value.
@@ -105,6 +107,10 @@ func (s *Spec) code(n Names, createParent string) Code {
 			c.SiteFunc = fmt.Sprintf("func() { %s(); %s }", types.ExprString(s.Site.Arg), c.Close)
 			c.Wiring = fmt.Sprintf("%s(%s, %s)", types.ExprString(s.Site.Call.Fun), types.ExprString(s.Site.Call.Args[0]), c.SiteFunc)
 		}
+	case DeferClose:
+		c.Wiring = fmt.Sprintf("defer func() { %s(); %s }()", n.Cancel, c.Close)
+	case CloseAfterCancel:
+		c.Wiring = c.Close
 	case OpenUnderGroup:
 		c.Swap = n.GroupCtx
 		if c.Close != "" {
@@ -125,7 +131,7 @@ func (s *Spec) wiring(n Names, calls, fn string) string {
 
 // needsGroupCtx reports whether the fix's code names the group's context.
 func (s *Spec) needsGroupCtx() bool {
-	return s.Remedy != CloseAtSite
+	return s.Remedy != CloseAtSite && s.Remedy != DeferClose && s.Remedy != CloseAfterCancel
 }
 
 // Code returns the code of s written with its default names, for a

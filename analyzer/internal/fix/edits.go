@@ -29,6 +29,9 @@ func (p *Plan) Edits() []analysis.TextEdit {
 			out = append(out, replace(w.reparent, w.ctx))
 		}
 	}
+	if p.gctx == nil { // a fix of a function without a group
+		return append(out, p.insertAfter(p.after, c.Wiring))
+	}
 	if gc := p.gctx; gc.rename != nil {
 		out = append(out, replace(gc.rename, gc.name))
 	} else if gc.create.Valid() {

@@ -95,6 +95,10 @@ func (pl *Planner) Plan(s *Spec) (*Plan, error) {
 		err = pl.planCloseAfterOpen(p)
 	case OpenUnderGroup:
 		err = pl.planSwap(p)
+	case DeferClose:
+		err = pl.planDeferClose(p)
+	case CloseAfterCancel:
+		err = pl.planCloseAfterCancel(p)
 	default:
 		err = errors.New("nothing to fix")
 	}
@@ -122,7 +126,7 @@ func (p *Plan) ownLines() error {
 	if p.after.Valid() && !p.endsLine(p.after) {
 		return errSharedLine
 	}
-	if site := p.spec.Site; site != nil && site.Stmt.Valid() && p.tok.Line(site.Lit.Body.Lbrace) != p.tok.Line(site.Lit.Body.Rbrace) && !p.endsLine(site.Stmt) {
+	if site := p.spec.Site; site != nil && site.Lit != nil && site.Stmt.Valid() && p.tok.Line(site.Lit.Body.Lbrace) != p.tok.Line(site.Lit.Body.Rbrace) && !p.endsLine(site.Stmt) {
 		return errSharedLine
 	}
 	return nil

@@ -43,6 +43,16 @@ const (
 	// stream once the group's context is done
 	// (docs/fixes.md#open-it-under-the-group).
 	OpenUnderGroup
+	// DeferClose cancels and then closes a stream the function owns on
+	// every return: `defer func() { cancel(); _ = stream.CloseResponse()
+	// }()` right after the opening, deriving rpcCtx, rpcCancel first when
+	// the stream's context has no cancel func; the cancel comes first, as
+	// a close alone waits for the response headers
+	// (docs/fixes.md#close-on-return).
+	DeferClose
+	// CloseAfterCancel adds the close right after the cancel in the method
+	// that ends a wrapper's life (docs/fixes.md#close-in-the-closing-method).
+	CloseAfterCancel
 )
 
 // A Spec is what a fix must achieve. The analysis fills it in; the
@@ -68,14 +78,17 @@ type Spec struct {
 	// (docs/fixes.md#wire-before-a-blocking-open).
 	Early bool
 	// Site is the func that cancels the stream once the group's context
-	// is done (CloseAtSite).
+	// is done (CloseAtSite), or the cancel statement of a closing method
+	// (CloseAfterCancel, Site.Stmt).
 	Site *Site
 	// Swap is the context expression that the group's context replaces
 	// (OpenUnderGroup).
 	Swap ast.Expr
 }
 
-// A Group is the errgroup whose context the fix waits on.
+// A Group is the group whose context the fix waits on. For the remedies
+// of a function without a group (DeferClose, CloseAfterCancel), only Stmt
+// is set: the statement whose function the fix edits.
 type Group struct {
 	Key  any              // identity: what the fixes of one group share
 	Stmt inspector.Cursor // its creation: an assignment or a var spec
