@@ -87,6 +87,10 @@ const (
 	// leakNeverCancelled: a goroutine blocked on a stream whose context
 	// nothing can cancel; no fix.
 	leakNeverCancelled
+	// handlerChannel: a handler waits for its own receive, run in a
+	// goroutine, by receiving the goroutine's result from a channel after
+	// it has failed; no fix.
+	handlerChannel
 	// closeOnlyCancels: a wrapper's closing method cancels without closing
 	// its connect-go bidi stream (docs/rules.md#wrappers-whose-close-only-cancels).
 	closeOnlyCancels

@@ -12,6 +12,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -38,16 +39,43 @@ func (c *checker) checkLeaks(grouped map[*ast.CallExpr]bool) []*finding {
 		seen := make(map[any]bool)
 		for _, u := range c.usesOf(t) {
 			s := u.stream
-			if seen[s.key] || s.kind.server {
+			if seen[s.key] {
 				continue
 			}
 			seen[s.key] = true
+			if s.kind.server {
+				if c.settings.Server && c.joinsOnFailure(cur, fn) {
+					out = append(out, &finding{kind: kindHandlerReceive, remedy: handlerChannel, use: u, fn: fn})
+				}
+				continue
+			}
 			if f := c.leak(u, fn, cur); f != nil {
 				out = append(out, f)
 			}
 		}
 	}
 	return out
+}
+
+// joinsOnFailure reports whether the function fn waits for the goroutine
+// of goStmt by receiving from a channel the goroutine sends on, after it
+// has failed (docs/rules.md#server-side): a handler that joins its own
+// receive this way hangs until the client acts.
+func (c *checker) joinsOnFailure(goStmt, fn inspector.Cursor) bool {
+	var chans []types.Object
+	for cur := range goStmt.Preorder((*ast.SendStmt)(nil)) {
+		if id := code.IdentOf(cur.Node().(*ast.SendStmt).Chan); id != nil {
+			chans = append(chans, c.info.Uses[id])
+		}
+	}
+	var waits []inspector.Cursor
+	for cur := range fn.Preorder((*ast.UnaryExpr)(nil)) {
+		u := cur.Node().(*ast.UnaryExpr)
+		if id := code.IdentOf(u.X); u.Op == token.ARROW && id != nil && slices.Contains(chans, c.info.Uses[id]) && !goStmt.Contains(cur) && code.InnermostFunc(cur) == fn {
+			waits = append(waits, cur)
+		}
+	}
+	return c.failsBeforeWaiting(waits, goStmt.Node().Pos())
 }
 
 // leak returns the finding of the use u of a stream in the goroutine

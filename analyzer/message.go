@@ -26,6 +26,10 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 		steps = append(steps, "close the stream on return, cancelling first: "+code.Wiring)
 		return fmt.Sprintf("%s.%s in this goroutine outlives %s: on a connect-go bidi stream whose server has answered, cancelling %s frees no pending %s; %s",
 			u.streamName(), u.method, funcName(f.fn), f.ctxWords("its context"), u.method, inSequence(steps))
+	case handlerChannel:
+		return fmt.Sprintf("%s.%s%s in a goroutine blocks until the client sends or hangs up, while the handler waits for the goroutine's result after it has failed; "+
+			"return from the handler when it fails, before waiting for the goroutine: returning ends the stream, and with it the receive",
+			u.streamName(), u.method, viaHelper(u))
 	case leakPerAttempt:
 		return fmt.Sprintf("%s.%s in this goroutine outlives the attempt that opened it in %s: on a connect-go bidi stream whose server has answered, cancelling %s frees no pending %s; cancel and then close each attempt's stream before the next (%s.%s()) and when %s returns",
 			u.streamName(), u.method, funcName(f.fn), f.ctxWords("its context"), u.method, u.stream.name, f.closer, funcName(f.fn))

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"slices"
 
@@ -157,17 +158,28 @@ func (c *checker) waits(g *group) bool {
 // with a return before it. A handler that waits for its own receive only
 // once its work succeeded waits by design (docs/rules.md#server-side).
 func (c *checker) waitsOnFailure(g *group) bool {
-	for _, w := range c.waitsOf(g) {
+	return c.failsBeforeWaiting(c.waitsOf(g), g.tasks[0].call.Pos())
+}
+
+// failsBeforeWaiting reports whether one of the waits (a Wait call, a
+// receive of a goroutine's result) is deferred, or follows, after start,
+// an error that the function did not return on before it.
+func (c *checker) failsBeforeWaiting(waits []inspector.Cursor, start token.Pos) bool {
+	for _, w := range waits {
 		stmt := code.EnclosingStmt(w)
+		if !stmt.Valid() {
+			continue
+		}
 		if _, deferred := stmt.Node().(*ast.DeferStmt); deferred {
 			return true
 		}
+		var before []ast.Node // the statements before the wait, since start, in order
+		for p, ok := stmt.PrevSibling(); ok && p.Node().Pos() >= start; p, ok = p.PrevSibling() {
+			before = append([]ast.Node{p.Node()}, before...)
+		}
 		unchecked := map[types.Object]bool{}
-		for p, ok := stmt.PrevSibling(); ok; p, ok = p.PrevSibling() {
-			if p.Node().Pos() < g.tasks[0].call.Pos() {
-				break
-			}
-			switch n := p.Node().(type) {
+		for _, n := range before {
+			switch n := n.(type) {
 			case *ast.IfStmt:
 				if returns(n.Body) {
 					for _, id := range identsIn(n.Cond) {
@@ -184,6 +196,8 @@ func (c *checker) waitsOnFailure(g *group) bool {
 				}
 			}
 		}
+		// The wait's own statement may read the error before the wait:
+		// if end := <-received; err == nil && ... waits whatever err is.
 		if len(unchecked) > 0 {
 			return true
 		}
