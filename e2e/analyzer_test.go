@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/bidictxlint/bidictxlint/e2e/scenario"
@@ -42,7 +43,7 @@ func TestAnalyzerReportsClients(t *testing.T) {
 		}
 		return all
 	}
-	for _, c := range scenario.Cases {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		ds := diagnostics(c.Package(scenario.Original))
 		if len(ds) == 0 {
 			t.Errorf("%s: no diagnostic", c.Name)

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"slices"
 	"bytes"
 	"encoding/json"
 	"go/format"
@@ -44,7 +45,7 @@ func TestFixedClientsReturn(t *testing.T) {
 	if _, err := goCmd(dir, append(args, "./cmd/prove")...); err != nil {
 		t.Fatalf("building the fixed clients: %v", err)
 	}
-	for _, c := range scenario.Cases {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		v := variant
 		if c.NoFix() != "" {
 			v = scenario.HandFixed // the tool left it as it is: prove the hand-written cure
@@ -64,7 +65,7 @@ func TestFixedClientsReturn(t *testing.T) {
 	// The tool's fix also closes a connect-go bidi stream, which frees a
 	// Receive that cancelling alone does not once the peer has answered
 	// (TestFixGapOnceAnswered): run the bidi cases against such a peer.
-	for _, c := range scenario.Cases {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		if !c.Bidi() {
 			continue
 		}
@@ -119,7 +120,7 @@ func checkPrompt(t *testing.T, r scenario.Result) {
 func applyToolFix(t *testing.T, dir string) {
 	tool := buildTool(t)
 	before := map[string][]byte{}
-	for _, c := range scenario.Cases {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		before[c.Name] = readClient(t, dir, c.Name, "")
 	}
 	if out, err := run(dir, tool, "-fix", "./clients/..."); err != nil {
@@ -128,7 +129,7 @@ func applyToolFix(t *testing.T, dir string) {
 		t.Logf("bidictxlint -fix:\n%s", out)
 	}
 	var fixable []string
-	for _, c := range scenario.Cases {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		after := readClient(t, dir, c.Name, "")
 		if c.NoFix() != "" {
 			if !bytes.Equal(after, before[c.Name]) {

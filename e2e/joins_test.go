@@ -24,22 +24,6 @@ import (
 // not, and delivers in the run in which nothing fails what the original
 // delivers; the grpc-go twins are correct as written.
 
-// TestJoinsHang: every client of scenario.Joins, as written, stays in its
-// wait once it has decided to stop (a cancel before Wait, a task that
-// returned its error): on connect-go because the cancel frees no Receive
-// once the peer has answered, on grpcgo/ctxpool because nothing cancels
-// the pool's context.
-func TestJoinsHang(t *testing.T) {
-	defer checkNoGoroutineLeft(t)()
-	t.Run("cases", func(t *testing.T) {
-		for _, c := range scenario.Joins {
-			t.Run(c.Name, func(t *testing.T) {
-				t.Parallel()
-				checkHangs(t, c)
-			})
-		}
-	})
-}
 
 // TestJoinsFixed: every hand-fixed client of scenario.Joins and
 // scenario.Leaks returns the failing task's error within prompt and leaves
@@ -333,24 +317,6 @@ func TestJoinsSuccess(t *testing.T) {
 	})
 }
 
-// TestJoinsNotYetAnalyzed: bidictxlint does not report the joins beyond
-// errgroup yet, which is why the analyzer-facing tests leave these cases
-// out. Once it reports one, this test fails: move the cases into the
-// lists those tests consume (see scenario/joins.go) and delete this test.
-func TestJoinsNotYetAnalyzed(t *testing.T) {
-	tool := buildTool(t)
-	var pkgs []string
-	for _, cs := range [][]scenario.Case{scenario.Joins, scenario.JoinsClean, scenario.Leaks, scenario.LeaksClean} {
-		for _, c := range cs {
-			pkgs = append(pkgs, "./clients/"+c.Name)
-		}
-	}
-	pkgs = append(pkgs, "./handlers/joins")
-	out, err := run(".", tool, pkgs...)
-	if err != nil || len(out) > 0 {
-		t.Errorf("bidictxlint now reports a join beyond errgroup: enable the analyzer-facing assertions (scenario/joins.go) (%v):\n%s", err, out)
-	}
-}
 
 // checkNoGoroutineLeft returns a func, to be deferred by a test whose
 // subtests each start and close their own peers, that fails the test if

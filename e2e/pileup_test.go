@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"slices"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -88,7 +89,7 @@ func TestDefersInLoops(t *testing.T) {
 // TestHandFixedNoPileUp: no hand-fixed client defers once per iteration.
 // (applyToolFix checks the tool's fixes the same way.)
 func TestHandFixedNoPileUp(t *testing.T) {
-	for _, c := range append(append(scenario.Cases[:len(scenario.Cases):len(scenario.Cases)], scenario.Joins...), scenario.Leaks...) {
+	for _, c := range slices.Concat(scenario.Cases, scenario.Leaks) {
 		checkNoPileUp(t, c.Name+"/fixed", readClient(t, ".", c.Name, "fixed"))
 	}
 }

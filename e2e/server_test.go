@@ -157,3 +157,23 @@ func TestAnalyzerReportsHandlers(t *testing.T) {
 		}
 	}
 }
+
+// TestAnalyzerReportsJoinHandlers: bidictxlint reports each of the nine
+// handlers that join their own receive after they have failed (a
+// sync.WaitGroup, a conc group, a channel), and none of their
+// restructured twins.
+func TestAnalyzerReportsJoinHandlers(t *testing.T) {
+	out, err := run(".", buildTool(t), "./handlers/joins")
+	if err == nil {
+		t.Fatalf("bidictxlint reported nothing on the join handlers:\n%s", out)
+	}
+	text := err.Error()
+	if n := strings.Count(text, "blocks until the client sends or hangs up"); n != 9 {
+		t.Errorf("%d findings, want one per buggy handler (9):\n%s", n, text)
+	}
+	for _, line := range strings.Split(text, "\n") {
+		if strings.Contains(line, "blocks until the client sends") && !strings.Contains(line, "after it has failed") {
+			t.Errorf("a join handler's finding that does not say it waits after failing: %s", line)
+		}
+	}
+}

@@ -9,6 +9,7 @@
 package scenario
 
 import (
+	"slices"
 	"context"
 	"path"
 	"strings"
@@ -123,6 +124,12 @@ type Case struct {
 // are.
 var NoToolFix = map[string]string{
 	"connectv1/reconnect": "a connect-go bidi stream opened once per iteration of a loop in a task: closing each one from the group's context would register once per iteration",
+	"connectv1/ctxpool":   "a ContextPool without WithCancelOnError: when to cancel is the application's decision",
+	"connectv2/ctxpool":   "a ContextPool without WithCancelOnError: when to cancel is the application's decision",
+	"grpcgo/ctxpool":      "a ContextPool without WithCancelOnError: when to cancel is the application's decision",
+	"connectv1/redial":    "a stream opened once per attempt of a loop: a deferred close per attempt would pile up",
+	"connectv2/redial":    "a stream opened once per attempt of a loop: a deferred close per attempt would pile up",
+	"grpcgo/background":   "nothing in the function can cancel the stream's context: its opener must choose one",
 }
 
 // NoFix says why the tool offers no fix for c, or "".
@@ -173,7 +180,11 @@ var (
 // Cases lists every client package. Each library uses every stream kind:
 // nocancel a server stream, discarded a client stream, the others a bidi
 // stream.
-var Cases = []Case{
+// Cases lists the errgroup clients and the clients of the other joins
+// (scenario/joins.go), all of which hang in Wait.
+var Cases = slices.Concat(errgroupCases, Joins)
+
+var errgroupCases = []Case{
 	{"connectv1/cancelfunc", peer.ConnectV1, silent, v1Chat(cancelfunc.Run), v1Chat(cancelfuncfixed.Run)},
 	{"connectv1/nocancel", peer.ConnectV1, silent, v1Watch(nocancel.Run), v1Watch(nocancelfixed.Run)},
 	{"connectv1/reassigned", peer.ConnectV1, silent, v1Chat(reassigned.Run), v1Chat(reassignedfixed.Run)},
@@ -226,7 +237,11 @@ var Cases = []Case{
 // Clean lists client packages that are correct as written, with no fixed
 // subpackage: bidictxlint must report nothing on them, and Run returns the
 // failing task's error at once.
-var Clean = []Case{
+// Clean lists the clean errgroup clients and the clean twins of the other
+// joins and of the leaks.
+var Clean = slices.Concat(errgroupClean, JoinsClean, LeaksClean)
+
+var errgroupClean = []Case{
 	// The grpc-go twin of connectv1/groupctx: grpc-go's transport frees a
 	// pending Recv when the stream's context is cancelled.
 	{Name: "grpcgo/groupctx", Lib: peer.GRPC, Peer: echo, Original: grpc(grpcgroupctx.Run)},

@@ -58,18 +58,11 @@ import (
 	"github.com/bidictxlint/bidictxlint/e2e/peer"
 )
 
-// The joins beyond errgroup (clients/doc.go): the cases below run with the
-// same Measure and Succeed as Cases, but bidictxlint does not report them
-// yet, so the analyzer-facing tests (TestAnalyzerReportsClients,
-// TestFixedClientsReturn, TestCleanClients) leave them out; their own
-// tests (joins_test.go) prove the facts they rest on. Once the analyzer
-// reports them: append Joins to Cases and JoinsClean and LeaksClean to
-// Clean (all of them hang, or return cleanly, as those lists expect);
-// have TestAnalyzerReportsClients, TestFixedClientsReturn (with
-// applyToolFix) and TestHandFixedNoPileUp range over Leaks as well as
-// Cases (a leak returns at once, so it cannot join Cases, which
-// TestOriginalClientsHang expects to hang); list in NoToolFix the shapes
-// reported without a fix; and delete TestJoinsNotYetAnalyzed.
+// The joins beyond errgroup (clients/doc.go): Joins are part of Cases
+// and JoinsClean of Clean, so the analyzer-facing tests cover them; the
+// leaks return at once, so they join the tests that range over Leaks as
+// well as Cases (TestAnalyzerReportsClients, TestFixedClientsReturn,
+// TestHandFixedNoPileUp), and their clean twins are part of Clean.
 
 // Joins lists the clients whose receive loop a sync.WaitGroup, a conc
 // WaitGroup or a conc pool waits for: on a stream that nothing frees once
