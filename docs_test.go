@@ -4,6 +4,8 @@ import (
 	"errors"
 	"net/url"
 	"os"
+	"os/exec"
+	"regexp"
 	"path"
 	"path/filepath"
 	"slices"
@@ -38,10 +40,7 @@ func pages(t *testing.T) []string {
 // pendingPages are pages that other branches of this round add. A link
 // to one is accepted while it does not exist; once it does, remove it
 // here, so that its anchors are checked.
-var pendingPages = map[string]bool{
-	"docs/checks.md":     true,
-	"docs/standalone.md": true,
-}
+var pendingPages = map[string]bool{}
 
 // parsed caches the parsed pages by slash path.
 type parsed map[string]*markdown.Page
@@ -156,12 +155,51 @@ func TestDocLinks(t *testing.T) {
 	}
 }
 
-// diagnosticURLs are the URLs the analyzer's diagnostics carry.
-// When the analyzer gets a URL per kind of finding, add each here.
+// diagnosticURLs are the URLs the analyzer and its diagnostics carry:
+// the analyzer's own, and each kind's.
 func diagnosticURLs() map[string]string {
-	return map[string]string{
+	urls := map[string]string{
 		"analyzer.URL":      analyzer.URL,
 		"analyzer.ProofURL": analyzer.ProofURL,
+	}
+	for _, k := range analyzer.Kinds() {
+		urls["kind "+k.ID] = k.URL()
+	}
+	return urls
+}
+
+// citation is a reference to a page of docs/ with its anchor, as code
+// comments and messages write it.
+var citation = regexp.MustCompile(`\bdocs/[a-z]+\.md(#[a-z0-9-]+)?`)
+
+// TestCodeCitations checks that every docs/PAGE.md#anchor that the Go
+// code of the repository cites (comments, messages, tests) names a
+// heading that exists: the code cites the project's own rules, and the
+// citations must not rot.
+func TestCodeCitations(t *testing.T) {
+	out, err := exec.Command("git", "ls-files", "*.go").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	ps := parsed{}
+	cited := 0
+	for _, file := range strings.Fields(string(out)) {
+		src, err := os.ReadFile(filepath.FromSlash(file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, line := range strings.Split(string(src), "\n") {
+			for _, c := range citation.FindAllString(line, -1) {
+				page, anchor, _ := strings.Cut(c, "#")
+				cited++
+				if msg := ps.resolve(t, page, anchor); msg != "" {
+					t.Errorf("%s:%d: %s: %s", file, i+1, c, msg)
+				}
+			}
+		}
+	}
+	if cited < 50 {
+		t.Errorf("only %d citations of docs/ in the Go code; the test checks too little", cited)
 	}
 }
 

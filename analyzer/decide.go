@@ -60,7 +60,7 @@ const (
 	noGroupContext
 	// addClose: a connect-go bidi stream whose context the group's
 	// failure cancels, but which nothing closes
-	// (docs/rules.md#connect-go-bidi-streams-need-the-cancel-and-the-close).
+	// (docs/rules.md#connect-go-bidi-streams-need-the-close).
 	addClose
 	// openUnderGroup: a stream opened once per loop iteration, where a
 	// defer or a registration per iteration would pile up: open it under

@@ -158,7 +158,7 @@ func isBlocking(k streamKind, method string) bool {
 // closer returns the method that closes a client stream of kind k and
 // frees a pending receive once the response headers have arrived:
 // connect-go v1's CloseResponse, v2's Close; "" for grpc-go, whose
-// CloseSend frees nothing (docs/bug.md#facts; e2e/facts_test.go).
+// CloseSend frees nothing (docs/bug.md#the-facts-table; e2e/facts_test.go).
 func closer(k streamKind) string {
 	switch {
 	case k.server:
@@ -183,7 +183,7 @@ var connectV1BidiTypes = map[string]bool{
 // opened by the call open (nil when not visible), is a bidi stream: one
 // whose request side can stay open while a Receive waits. On those,
 // cancelling the context frees nothing once the server has answered
-// (docs/bug.md#facts; e2e/facts_test.go). A v2 stream is bidi when its type
+// (docs/bug.md#the-facts-table; e2e/facts_test.go). A v2 stream is bidi when its type
 // can both Send and Receive, and a raw connect.ClientStream unless it was
 // opened by CallServerStream.
 func isConnectBidi(info *types.Info, k streamKind, t types.Type, open *ast.CallExpr) bool {

@@ -41,7 +41,7 @@ type cancelSite struct {
 // frees reports whether the paths free a pending call on s. A cancel
 // frees grpc-go streams and connect-go server and client streams; a
 // connect-go bidi stream needs the cancel and the close
-// (docs/rules.md#connect-go-bidi-streams-need-the-cancel-and-the-close);
+// (docs/rules.md#connect-go-bidi-streams-need-the-close);
 // a connect-go v2 Close alone frees any other v2 stream, and, when the
 // stream's context is not visible, any cancel func counts (the programmer
 // has taken charge).

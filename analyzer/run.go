@@ -14,7 +14,7 @@ import (
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/fix"
 )
 
-// The pipeline, in one direction (docs/development.md#the-pipeline):
+// The pipeline, in one direction (docs/development.md#the-analyzer):
 //
 //	run      fast exit, then index the package in one walk (index.go)
 //	check    for each group with tasks: the blocking uses of its tasks
@@ -249,7 +249,7 @@ func (c *checker) waitsOf(g *group) []inspector.Cursor {
 // the function itself, when it cancels a context or closes a channel to
 // stop before it waits (cancel, then Wait). Cancelling never frees a
 // connect-go bidi stream once the server has answered
-// (docs/bug.md#facts), so for those a parent that can be cancelled is
+// (docs/bug.md#the-facts-table), so for those a parent that can be cancelled is
 // enough.
 func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 	s := u.stream

@@ -142,7 +142,7 @@ func (c *checker) usableSite(site *cancelSite, sp *fix.Spec) *fix.Site {
 // in g's function (a task, or a goroutine a task starts) and is used
 // beyond it: then its cancel func belongs to the group's function, which
 // calls Wait, never to the opening task
-// (docs/fixes.md#never-cancel-a-stream-other-tasks-still-use).
+// (docs/fixes.md#never-cancel-a-stream-that-other-tasks-still-use).
 func (c *checker) hoists(s *streamRef, g *group) bool {
 	if s.assign == nil {
 		return false

@@ -11,7 +11,7 @@ import (
 )
 
 // A streamRef is a stream value as the group's function sees it
-// (docs/rules.md#how-streams-are-traced). How much of it is known varies;
+// (docs/rules.md#tracing-a-stream-to-its-opening). How much of it is known varies;
 // each field says when it is set, and nothing else may be assumed.
 type streamRef struct {
 	kind streamKind
@@ -195,7 +195,7 @@ func (c *checker) fieldIn(lit *ast.CompositeLit, field types.Object) ast.Expr {
 // constructedField follows x := newSession(ctx, ...) into a same-package
 // constructor and returns the value its return statement gives field
 // (`return &session{stream: s}`), seen in the constructor's frame, with
-// the caller's assignment (docs/rules.md#how-streams-are-traced: a
+// the caller's assignment (docs/rules.md#tracing-a-stream-to-its-opening: a
 // same-package constructor opens the stream).
 func (c *checker) constructedField(call *ast.CallExpr, d *assign, field types.Object, fr *frame) *binding {
 	decl, cfr := c.declOf(call, fr)
@@ -234,7 +234,7 @@ func (c *checker) constructedField(call *ast.CallExpr, d *assign, field types.Ob
 }
 
 // streamOfAssign returns the stream that d assigns, with its opening call
-// and context when they are visible (docs/rules.md#how-streams-are-traced).
+// and context when they are visible (docs/rules.md#tracing-a-stream-to-its-opening).
 // A stream received
 // from a channel is the one sent on it in the same function (a task
 // that opens it and hands it to a reader).
@@ -264,7 +264,7 @@ func (c *checker) streamOfAssign(d *assign, kind streamKind, fr *frame, hops int
 
 // elemOf returns, for `for _, s := range xs`, the first value put into
 // xs in the same function before the loop (streams collected in a loop,
-// docs/rules.md#how-streams-are-traced). Streams collected together are taken to be
+// docs/rules.md#tracing-a-stream-to-its-opening). Streams collected together are taken to be
 // opened alike.
 func (c *checker) elemOf(d *assign) *assign {
 	v, ok := c.info.ObjectOf(code.IdentOf(d.rhs)).(*types.Var)
@@ -335,7 +335,7 @@ func (c *checker) sentOn(recv *ast.UnaryExpr, d *assign) *ast.SendStmt {
 // constructor, as the caller sees it: named as the task writes it
 // (sess.stream), made by the caller's assignment, with the context the
 // caller passes, so that the fix can act at the caller
-// (docs/fixes.md#fix-at-the-opener).
+// (docs/fixes.md#same-package-constructor).
 func seenFromCaller(ref *streamRef, x ast.Expr, caller *assign) *streamRef {
 	out := *ref
 	out.name, out.assign = types.ExprString(x), caller
@@ -387,7 +387,7 @@ func responseCloser(s *streamRef) string {
 
 // embeddedStream traces a stream whose method is promoted through an
 // embedded field (`type conn struct{ chatv2.ChatServiceChatClientStream }`,
-// then conn.Receive(), docs/rules.md#how-streams-are-traced): x is the
+// then conn.Receive(), docs/rules.md#tracing-a-stream-to-its-opening): x is the
 // value the method is
 // called on and index the selection's path. It returns the embedded
 // stream's kind and field, or a zero kind.

@@ -12,7 +12,7 @@ import (
 // planClose plans CloseStream: the stream's context is not visible, and
 // the stream is closed once the group's context is done, registered after
 // the group's creation
-// (docs/fixes.md#close-a-stream-whose-context-is-not-visible).
+// (docs/fixes.md#context-not-visible).
 func (pl *Planner) planClose(p *Plan) error {
 	s := p.spec
 	if s.Group.Zero {
@@ -39,7 +39,7 @@ func (pl *Planner) planClose(p *Plan) error {
 
 // planCloseAfterOpen plans CloseAfterOpen: a stream opened under the
 // group's context is closed once that context is done, registered right
-// after the opening (docs/fixes.md#add-the-close).
+// after the opening (docs/fixes.md#close-joins-an-existing-cancel).
 func (pl *Planner) planCloseAfterOpen(p *Plan) error {
 	s := p.spec
 	stmt := s.Stream.Open
@@ -62,7 +62,7 @@ func (pl *Planner) planCloseAfterOpen(p *Plan) error {
 
 // planCloseAtSite plans CloseAtSite: the close joins the func that already
 // cancels the stream once the group's context is done
-// (docs/fixes.md#add-the-close). The analysis chose the site only where
+// (docs/fixes.md#close-joins-an-existing-cancel). The analysis chose the site only where
 // the stream can be named in it.
 func (pl *Planner) planCloseAtSite(p *Plan) error {
 	site := p.spec.Site

@@ -14,7 +14,7 @@ const errgroupPath = "golang.org/x/sync/errgroup"
 // planGroupCtx returns how the fix names the group's context: the code's
 // own name, a name for a discarded one, or a zero-value group created
 // with errgroup.WithContext when it is used through method calls alone
-// (docs/fixes.md#name-or-create-the-groups-context).
+// (docs/fixes.md#discarded-group-context).
 func (pl *Planner) planGroupCtx(p *Plan) (*groupCtx, error) {
 	s := p.spec
 	g := s.Group

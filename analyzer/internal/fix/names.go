@@ -15,7 +15,7 @@ import (
 // fresh returns a name based on base that neither collides with nor
 // shadows anything visible at pos, nor anything declared later in the
 // scopes below, nor a name another plan of the package chose in the same
-// function: base, base2, base3, ... (docs/fixes.md#fresh-names).
+// function: base, base2, base3, ... (docs/fixes.md#names-imports-and-comments).
 func (pl *Planner) fresh(p *Plan, base string, pos token.Pos) string {
 	scope := code.ScopeAt(p.scope, pos)
 	taken := pl.claimed[p.scope]
@@ -75,7 +75,7 @@ func (p *Plan) scopeReachesPos(from inspector.Cursor, pos token.Pos) bool {
 }
 
 // useContextPkg finds the file's name for package context, or plans its
-// import (docs/fixes.md#imports). A local "context" that would hide the
+// import (docs/fixes.md#names-imports-and-comments). A local "context" that would hide the
 // import means no fix.
 func (pl *Planner) useContextPkg(p *Plan, pos token.Pos) error {
 	if p.names.CtxPkg = p.importName(pl, "context", pos); p.names.CtxPkg != "" {

@@ -25,23 +25,23 @@ const (
 	// WireCancel cancels the stream's context, and closes the stream
 	// when Closer is set, once the group's context is done:
 	// context.AfterFunc(gctx, cancel), deriving rpcCtx, rpcCancel first
-	// when the stream's context has no cancel func (docs/fixes.md#wire-the-cancel).
+	// when the stream's context has no cancel func (docs/fixes.md#the-fix-shapes).
 	WireCancel Remedy = iota + 1
 	// CloseStream closes a stream whose context is not visible once the
 	// group's context is done (a connect-go v2 stream, whose Close frees
-	// it; docs/fixes.md#close-a-stream-whose-context-is-not-visible).
+	// it; docs/fixes.md#context-not-visible).
 	CloseStream
 	// CloseAtSite adds the close to the func that already cancels the
-	// stream once the group's context is done (docs/fixes.md#add-the-close).
+	// stream once the group's context is done (docs/fixes.md#close-joins-an-existing-cancel).
 	CloseAtSite
 	// CloseAfterOpen closes a stream opened under the group's context
 	// once that context is done, registered right after the opening
-	// (docs/fixes.md#add-the-close).
+	// (docs/fixes.md#close-joins-an-existing-cancel).
 	CloseAfterOpen
 	// OpenUnderGroup puts the group's context in place of the context of
 	// a stream opened once per loop iteration, and with Closer closes each
 	// stream once the group's context is done
-	// (docs/fixes.md#open-it-under-the-group).
+	// (docs/fixes.md#stream-per-loop-iteration).
 	OpenUnderGroup
 	// DeferClose cancels and then closes a stream the function owns on
 	// every return: `defer func() { cancel(); _ = stream.CloseResponse()
@@ -128,7 +128,7 @@ type Stream struct {
 	CtxAtGroup bool
 	// Hoist: the stream is opened in a task and used beyond it, so its
 	// cancel func belongs to the function that creates the group
-	// (docs/fixes.md#never-cancel-a-stream-other-tasks-still-use).
+	// (docs/fixes.md#never-cancel-a-stream-that-other-tasks-still-use).
 	Hoist bool
 	// TaskPerIteration: the loop that opens the stream starts one task of
 	// the group per iteration, so a close registered per iteration is one

@@ -10,7 +10,7 @@ import (
 // expression Swap, which the analysis found to be the group's parent, so
 // that the stream keeps its values and deadline and only gains the
 // group's cancellation; with a close, each stream is closed once the
-// group's context is done (docs/fixes.md#open-it-under-the-group).
+// group's context is done (docs/fixes.md#stream-per-loop-iteration).
 func (pl *Planner) planSwap(p *Plan) error {
 	s := p.spec
 	if s.Swap == nil {

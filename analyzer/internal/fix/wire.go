@@ -11,7 +11,7 @@ import (
 
 // planWiring plans WireCancel: cancel the stream's context, and close
 // the stream when the spec says so, once the group's context is done
-// (docs/fixes.md#wire-the-cancel).
+// (docs/fixes.md#the-fix-shapes).
 func (pl *Planner) planWiring(p *Plan) error {
 	s := p.spec
 	gpos := s.Group.Stmt.Node().Pos()
@@ -100,7 +100,7 @@ var (
 // releases it. When the stream is opened in a task and used beyond it,
 // the pair goes before the group's creation instead (hoisted): the
 // opening task's return must not cancel a stream that others still use
-// (docs/fixes.md#never-cancel-a-stream-other-tasks-still-use). A pair in
+// (docs/fixes.md#never-cancel-a-stream-that-other-tasks-still-use). A pair in
 // a loop is no fix: its defer would pile up.
 func (pl *Planner) planWrap(p *Plan) (*wrap, error) {
 	s := p.spec
