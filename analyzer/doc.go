@@ -1,10 +1,10 @@
 // Package analyzer defines bidictxlint, an analysis that reports RPC
-// streams driven from errgroup tasks that nothing frees when the group's
-// work ends.
+// streams that a goroutine blocks on and that nothing frees when the code
+// stops waiting for it.
 //
 // # Analyzer bidictxlint
 //
-// bidictxlint: report RPC streams in errgroup tasks that the group cannot free
+// bidictxlint: report RPC streams that goroutines block on and nothing frees
 //
 // A client RPC stream of connect-go (v1 or v2) or grpc-go is bound to the
 // context it was opened with: its Send and Receive take no context. When
@@ -42,6 +42,14 @@
 // The message of each diagnostic quotes the code its fix writes. In a
 // handler, a task that receives from the handler's own stream while the
 // handler waits in g.Wait() is reported too, without a fix.
+//
+// The same holds beyond errgroup: the goroutines of a sync.WaitGroup, a
+// conc.WaitGroup or a conc pool, which cancel nothing when one of them
+// returns, so the function that waits must free the stream when it stops
+// (on a connect-go bidi stream, close it as well as cancel); and a plain
+// goroutine blocked on a connect-go bidi stream that its function returns
+// without closing, which outlives the function; and a type wrapping such
+// a stream whose Close only cancels.
 //
 // The rules, the fixes and the runtime facts they rest on are documented
 // in docs/rules.md, docs/fixes.md and docs/bug.md of the repository

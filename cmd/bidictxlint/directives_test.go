@@ -62,6 +62,8 @@ func newDirectiveCase(t *testing.T) directiveCase {
 		"chat/connectv1correct/chat.go": "bidi-needs-close",
 		"chat/connectv2/chat.go":        "reassigned-context",
 		"chat/grpcgo/chat.go":           "uncancelled-stream",
+		"chat/pump/chat.go":             "goroutine-leak",
+		"chat/waitgroup/chat.go":        "bidi-needs-close",
 	}
 	for file, kind := range want {
 		if d, ok := byFile[file]; !ok || d.Category != kind {
@@ -83,6 +85,10 @@ func newDirectiveCase(t *testing.T) directiveCase {
 	insertBeforeFunc(t, filepath.Join(c.dir, "chat/connectv2/chat.go"), line("chat/connectv2/chat.go"),
 		"//bidictxlint:ignore reassigned-context reviewed in a test")
 	c.reported = at("chat/grpcgo/chat.go", line("chat/grpcgo/chat.go"))
+	appendToLine(t, filepath.Join(c.dir, "chat/pump/chat.go"), line("chat/pump/chat.go"),
+		" //bidictxlint:ignore goroutine-leak reviewed in a test")
+	appendToLine(t, filepath.Join(c.dir, "chat/waitgroup/chat.go"), line("chat/waitgroup/chat.go"),
+		" //bidictxlint:ignore bidi-needs-close reviewed in a test")
 
 	n := lineOf(t, filepath.Join(c.dir, "chat/fixed/chat.go"), "msg, err := stream.Receive()")
 	appendToLine(t, filepath.Join(c.dir, "chat/fixed/chat.go"), n, " //bidictxlint:ignore uncancelled-stream from before the fix")

@@ -29,6 +29,8 @@ var wantExample = []string{
 	"chat/connectv1correct/chat.go:26: stream.Receive can block forever in an errgroup task: on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered",
 	"chat/connectv2/chat.go:24: stream.Receive can block forever in an errgroup task: the stream was opened with ctx before ctx became the group's context",
 	"chat/grpcgo/chat.go:21: stream.Recv can block forever in an errgroup task (in printReplies): the stream's context ctx is not cancelled when the group's context is",
+	"chat/pump/chat.go:30: stream.Receive in this goroutine outlives Chat: on a connect-go bidi stream whose server has answered, cancelling ctx frees no pending Receive",
+	"chat/waitgroup/chat.go:29: stream.Receive can block forever in a sync.WaitGroup goroutine: on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered",
 }
 
 // diagLine matches "path:line:col: message" as the checker and go vet
