@@ -13,16 +13,18 @@ import (
 	"time"
 )
 
-// The real-code corpus (issue 14): public modules whose code drives
-// grpc-go or connect-go client streams from errgroup tasks, the stream
+// The real-code corpus (issues 14, 23 and 24): public modules whose code
+// drives grpc-go or connect-go streams from errgroup tasks, WaitGroup
+// tasks, plain goroutines or types that hold a stream, the stream
 // packages of each listed in testdata/realcode/modules.txt. Every
 // finding the command reports there must have a row in
 // testdata/realcode/findings.tsv with a verdict (true: the code can hang
-// as SPEC sections 1 to 4 say; false: it cannot) and a reason, and every
+// as the finding says; false: it cannot) and a reason, and every
 // row must still occur, so that a new false report cannot slip in and the
 // table stays honest. testdata/realcode/sites.md lists every
-// errgroup-and-client-stream site of the corpus with a judgement, found
-// or not, for recall.
+// join-and-stream site of the corpus with a judgement, found or not, for
+// recall; testdata/realcode/joins.md says what each site of the
+// WaitGroup, goroutine and wrapper joins should give.
 
 const realcodeDir = "testdata/realcode"
 
