@@ -80,6 +80,13 @@ func TestPlainOutput(t *testing.T) {
 			t.Errorf("diagnostic %d = %q\nwant %q", i, got[i], want)
 		}
 	}
+	// The report ends with the page of each kind it printed, once.
+	for _, kind := range []string{"uncancelled-stream", "bidi-needs-close", "reassigned-context", "goroutine-leak"} {
+		line := "bidictxlint: " + kind + ": https://github.com/bidictxlint/bidictxlint/blob/main/docs/checks.md#" + kind + "\n"
+		if strings.Count(string(out), line) != 1 {
+			t.Errorf("output does not end with one line %q:\n%s", line, out)
+		}
+	}
 	for _, rel := range []string{"opened here", "created here"} {
 		if !strings.Contains(string(out), rel) {
 			t.Errorf("output lacks the related location %q:\n%s", rel, out)

@@ -284,9 +284,10 @@ func TestGoFixWritesTheFiles(t *testing.T) {
 for last; do :; done
 case "$last" in *.cfg)
 	zip=$(sed -n 's/^[[:space:]]*"FixArchive": "\(.*\)",*$/\1/p' "$last")
-	n=$(ls "$OUT" | wc -l)
-	if [ -n "$zip" ] && [ -f "$zip" ]; then cp "$zip" "$OUT/fix$n.zip"; fi
-	cp "$WATCH" "$OUT/after-tool$n.go"
+	# The go command runs the tool for several packages at once: name
+	# what each run leaves by the wrapper's process ID.
+	if [ -n "$zip" ] && [ -f "$zip" ]; then cp "$zip" "$OUT/fix$$.zip"; fi
+	cp "$WATCH" "$OUT/after-tool$$.go"
 esac
 exit $rc
 `
@@ -325,6 +326,7 @@ exit $rc
 				b, _ := io.ReadAll(rc)
 				rc.Close()
 				inArchive = inArchive || string(b) == string(fixed)
+
 			}
 		}
 		zr.Close()

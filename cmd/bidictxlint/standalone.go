@@ -185,6 +185,7 @@ func (r *run) main(a *analysis.Analyzer, patterns []string) int {
 			for _, f := range findings {
 				r.printFinding(f, "")
 			}
+			r.printKinds(findings)
 			if len(findings) > 0 {
 				code = exitFindings
 			}
@@ -279,6 +280,23 @@ func (r *run) printFinding(f *finding, why string) {
 	}
 	if why != "" {
 		fmt.Fprintf(r.stderr, "\tnot fixed: %s\n", why)
+	}
+}
+
+// printKinds ends a report with the page of each kind of finding it
+// printed, once per kind, so that a terminal user who has not read the
+// documentation has the link: "bidictxlint: uncancelled-stream: URL".
+func (r *run) printKinds(findings []*finding) {
+	seen := map[string]bool{}
+	for _, f := range findings {
+		if k := f.diag.Category; k != "" && !seen[k] {
+			seen[k] = true
+			url := f.diag.URL
+			if url == "" {
+				continue
+			}
+			fmt.Fprintf(r.stderr, "bidictxlint: %s: %s\n", k, url)
+		}
 	}
 }
 
