@@ -245,20 +245,17 @@ func (f *finding) groupAfterSwap() bool {
 	return f.spec != nil && f.spec.Swap != nil && !g.zero() && f.spec.Swap.Pos() < g.assign.stmt.Node().End()
 }
 
-// blockingOpen reports whether the call that opened s waits for the
-// peer: a connect-go server stream's opening (v1 and v2 CallServerStream,
-// and the generated methods and helpers that return its result) sends the
-// request and waits for the response headers (docs/rules.md#streams; the
-// opening rows of e2e/facts_test.go). grpc-go's returns at once.
-func blockingOpen(s *streamRef) bool {
-	if s.open == nil || s.typ == nil || s.kind.server {
-		return false
-	}
-	switch s.kind.lib {
-	case connectV1:
-		return code.IsNamed(s.typ, connectV1Path, "ServerStreamForClient")
-	case connectV2:
-		return !s.bidi && code.HasMethod(s.typ, "Receive") && !code.HasMethod(s.typ, "CloseAndReceive")
+// isName reports whether e reads as the name of a value: a variable, a
+// field chain (ctx, s.ctx), or a call without arguments
+// (context.Background()).
+func isName(e ast.Expr) bool {
+	switch x := ast.Unparen(e).(type) {
+	case *ast.Ident:
+		return true
+	case *ast.SelectorExpr:
+		return isName(x.X)
+	case *ast.CallExpr:
+		return len(x.Args) == 0 && isName(x.Fun)
 	}
 	return false
 }

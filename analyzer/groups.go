@@ -415,3 +415,27 @@ func inLoopBelow(cur, creation inspector.Cursor) bool {
 	}
 	return false
 }
+
+// waitsOf returns the calls of g's join (Wait) in the body of the
+// function that creates g, not in a goroutine or task.
+func (c *checker) waitsOf(g *group) []inspector.Cursor {
+	fn := code.InnermostFunc(g.assign.stmt)
+	if !fn.Valid() {
+		return nil
+	}
+	var out []inspector.Cursor
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		call := cur.Node().(*ast.CallExpr)
+		sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+		if !ok || !g.kind.waitsFor(sel.Sel.Name) || code.FuncIn(c.info, call, g.kind.path()) == nil {
+			continue
+		}
+		if code.InnermostFunc(cur) != fn {
+			continue // waited on by a goroutine, not by the function
+		}
+		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.assign {
+			out = append(out, cur)
+		}
+	}
+	return out
+}

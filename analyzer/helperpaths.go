@@ -141,36 +141,3 @@ func (e *effects) scan(fn inspector.Cursor, fr *frame, depth int) {
 		}
 	}
 }
-
-// calledVar returns the variable or field that a call of fun calls, traced
-// through the helper's parameter bindings and struct fields to the value
-// stored there, or nil when fun names no variable.
-func (c *checker) calledVar(fun ast.Expr, fr *frame) types.Object {
-	for range maxHops {
-		switch x := ast.Unparen(fun).(type) {
-		case *ast.Ident:
-			v, ok := c.info.Uses[x].(*types.Var)
-			if !ok {
-				return nil
-			}
-			if b, ok := fr.lookup(v); ok {
-				fun, fr = b.expr, b.fr
-				continue
-			}
-			return v
-		case *ast.SelectorExpr:
-			sel := c.info.Selections[x]
-			if sel == nil || sel.Kind() != types.FieldVal {
-				return nil
-			}
-			if b := c.fieldValue(x.X, sel.Obj(), fr, x.Pos()); b != nil {
-				fun, fr = b.expr, b.fr
-				continue
-			}
-			return sel.Obj()
-		default:
-			return nil
-		}
-	}
-	return nil
-}

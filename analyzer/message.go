@@ -231,18 +231,3 @@ func (f *finding) ctxApposition() string {
 	}
 	return ", " + f.ctx + ","
 }
-
-// isName reports whether e reads as the name of a value: a variable, a
-// field chain (ctx, s.ctx), or a call without arguments
-// (context.Background()).
-func isName(e ast.Expr) bool {
-	switch x := ast.Unparen(e).(type) {
-	case *ast.Ident:
-		return true
-	case *ast.SelectorExpr:
-		return isName(x.X)
-	case *ast.CallExpr:
-		return len(x.Args) == 0 && isName(x.Fun)
-	}
-	return false
-}

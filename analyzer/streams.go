@@ -413,3 +413,21 @@ func (c *checker) embeddedStream(x ast.Expr, index []int) (streamKind, *types.Va
 	}
 	return streamKind{}, nil
 }
+
+// blockingOpen reports whether the call that opened s waits for the
+// peer: a connect-go server stream's opening (v1 and v2 CallServerStream,
+// and the generated methods and helpers that return its result) sends the
+// request and waits for the response headers (docs/rules.md#streams; the
+// opening rows of e2e/facts_test.go). grpc-go's returns at once.
+func blockingOpen(s *streamRef) bool {
+	if s.open == nil || s.typ == nil || s.kind.server {
+		return false
+	}
+	switch s.kind.lib {
+	case connectV1:
+		return code.IsNamed(s.typ, connectV1Path, "ServerStreamForClient")
+	case connectV2:
+		return !s.bidi && code.HasMethod(s.typ, "Receive") && !code.HasMethod(s.typ, "CloseAndReceive")
+	}
+	return false
+}
