@@ -118,7 +118,7 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 			// A pool's context has no name in the group's function; the
 			// stream's own context, a task's context parameter, does.
 			if id := code.IdentOf(s.ctxArg); id != nil {
-				f.spec.Group.Ctx = c.info.Uses[id]
+				f.spec.Group.Ctx = c.info.Uses[code.IdentOf(s.ctxArg)]
 			}
 		}
 		if site := c.usableSite(p.site, f.spec); site != nil {
@@ -222,8 +222,8 @@ func (c *checker) decideWait(f *finding, p paths) {
 		// The close waits on the stream's own context, which the function
 		// derives and cancels to stop, so that it does not pile up on a
 		// longer-lived parent.
-		if id := code.IdentOf(s.ctxArg); id != nil && s.ctx.cancel != nil && code.InnermostFunc(s.ctx.assign.stmt) == code.InnermostFunc(g.assign.stmt) {
-			f.spec.Group.Ctx = c.info.Uses[id]
+		if cs := cancelFuncs(s.ctx); code.IdentOf(s.ctxArg) != nil && len(cs) > 0 && code.InnermostFunc(cs[0].assign.stmt) == code.InnermostFunc(g.assign.stmt) {
+			f.spec.Group.Ctx = c.info.Uses[code.IdentOf(s.ctxArg)]
 		} else {
 			f.noFix = "the stream's context is not one the function derives and cancels to stop"
 		}

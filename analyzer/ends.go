@@ -115,8 +115,12 @@ func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 // still open, leaving the function to wait for t: a task in a loop (one
 // per iteration), or one that does not end only with the stream. A
 // receive loop that returns when a call on s fails ends with the stream,
-// and so frees no one and strands no one (docs/rules.md#groups-without-a-context).
+// and so frees no one and strands no one; and a stream the task opens
+// itself is no other task's (docs/rules.md#groups-without-a-context).
 func (c *checker) anotherReturnsEarly(g *group, t *task, s *streamRef) bool {
+	if s.assign != nil && code.Unparen(t.fn).Contains(s.assign.stmt) && !(s.ctxKnown() && underGroup(s.ctx, g)) {
+		return false // opened in the task itself, not on the pool's context: no other task's business
+	}
 	for _, o := range g.tasks {
 		if o.inLoop || o != t && !c.endsWithStream(o, s) {
 			return true
@@ -125,31 +129,65 @@ func (c *checker) anotherReturnsEarly(g *group, t *task, s *streamRef) bool {
 	return false
 }
 
-// endsWithStream reports whether the task t returns only when a blocking
-// call on s fails: its function is a literal whose every return sits in
-// an if whose condition is that call's result, and whose body cannot end
-// otherwise (it ends with a loop without condition).
+// endsWithStream reports whether the task t ends only with the stream
+// s, or after an orderly end of it: every return and every break out of
+// its loop sits in an if on the result of a blocking call on s (a
+// receive loop that stops at the stream's end or error) or follows a
+// half-close of s (CloseRequest, CloseSend, after which the server ends
+// the stream); and the end of its body, if reachable, comes after such a
+// half-close or after a loop without a condition. Such a task strands no
+// other task on s (docs/rules.md#groups-without-a-context).
 func (c *checker) endsWithStream(t *task, s *streamRef) bool {
 	fn := code.Unparen(t.fn)
 	lit, ok := fn.Node().(*ast.FuncLit)
 	if !ok || len(lit.Body.List) == 0 {
 		return false
 	}
-	if loop, ok := lit.Body.List[len(lit.Body.List)-1].(*ast.ForStmt); !ok || loop.Cond != nil {
-		return false
+	orderly := func(cur inspector.Cursor) bool {
+		ifs, ok := code.InnermostIf(cur)
+		return ok && c.onStream(ifs, s) || c.halfClosedBefore(cur, s)
 	}
 	ends := true
-	fn.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
-		if _, ok := cur.Node().(*ast.FuncLit); ok {
+	fn.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil), (*ast.BranchStmt)(nil)}, func(cur inspector.Cursor) bool {
+		switch n := cur.Node().(type) {
+		case *ast.FuncLit:
 			return cur == fn
-		}
-		ifs, ok := code.InnermostIf(cur)
-		if !ok || !c.onStream(ifs, s) {
-			ends = false
+		case *ast.ReturnStmt:
+			ends = ends && orderly(cur)
+		case *ast.BranchStmt:
+			if n.Tok == token.BREAK && n.Label == nil && breaksLoop(cur) {
+				ends = ends && orderly(cur)
+			}
 		}
 		return ends
 	})
-	return ends
+	if !ends || terminates(lit.Body) {
+		return ends
+	}
+	for _, st := range lit.Body.List {
+		if loop, ok := st.(*ast.ForStmt); ok && loop.Cond == nil {
+			return true // the end comes after a loop left only as above
+		}
+	}
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		if _, half := c.closeCall(cur.Node().(*ast.CallExpr), s); half && code.EnclosingStmt(cur).Parent().Node() == lit.Body {
+			return true // the body ends after a half-close
+		}
+	}
+	return false
+}
+
+// breaksLoop reports whether the unlabelled break at cur leaves a for or
+// range loop (not a switch or select).
+func breaksLoop(cur inspector.Cursor) bool {
+	for p := range cur.Enclosing((*ast.ForStmt)(nil), (*ast.RangeStmt)(nil), (*ast.SwitchStmt)(nil), (*ast.TypeSwitchStmt)(nil), (*ast.SelectStmt)(nil), (*ast.FuncLit)(nil)) {
+		switch p.Node().(type) {
+		case *ast.ForStmt, *ast.RangeStmt:
+			return true
+		}
+		return false
+	}
+	return false
 }
 
 // onStream reports whether the condition (and init) of the if statement
@@ -214,7 +252,7 @@ func (c *checker) stopsBeforeWait(g *group) bool {
 		if t := c.info.TypeOf(call.Fun); t != nil && isCancelFunc(t) {
 			stop = true
 		}
-		if stop && code.InnermostFunc(cur) == fn && c.beforeWait(cur, g) {
+		if at, ok := inBody(cur, fn); stop && ok && c.beforeWait(at, g) {
 			return true
 		}
 	}

@@ -416,6 +416,24 @@ func inLoopBelow(cur, creation inspector.Cursor) bool {
 	return false
 }
 
+// inBody returns the call through which the call at cur runs in the body
+// of fn: cur itself when fn is its function, or the deferred call of a
+// literal that holds it (defer func() { wg.Wait() }()), which runs where
+// a deferred call runs.
+func inBody(cur, fn inspector.Cursor) (inspector.Cursor, bool) {
+	inner := code.InnermostFunc(cur)
+	if inner == fn {
+		return cur, true
+	}
+	if _, ok := inner.Node().(*ast.FuncLit); ok && inner.ParentEdgeKind() == edge.CallExpr_Fun {
+		call := inner.Parent()
+		if _, ok := call.Parent().Node().(*ast.DeferStmt); ok && code.InnermostFunc(call) == fn {
+			return call, true
+		}
+	}
+	return inspector.Cursor{}, false
+}
+
 // waitsOf returns the calls of g's join (Wait) in the body of the
 // function that creates g, not in a goroutine or task.
 func (c *checker) waitsOf(g *group) []inspector.Cursor {
@@ -430,11 +448,12 @@ func (c *checker) waitsOf(g *group) []inspector.Cursor {
 		if !ok || !g.kind.waitsFor(sel.Sel.Name) || code.FuncIn(c.info, call, g.kind.path()) == nil {
 			continue
 		}
-		if code.InnermostFunc(cur) != fn {
+		at, ok := inBody(cur, fn)
+		if !ok {
 			continue // waited on by a goroutine, not by the function
 		}
 		if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.reaching(c.info.Uses[id], call.Pos()) == g.assign {
-			out = append(out, cur)
+			out = append(out, at)
 		}
 	}
 	return out

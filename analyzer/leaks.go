@@ -221,58 +221,6 @@ func (c *checker) cancelDeferred(fn inspector.Cursor, s *streamRef) bool {
 	return false
 }
 
-// closeCalls reports whether the function at fn closes, or half-closes,
-// the stream s.
-func (c *checker) closeCalls(fn inspector.Cursor, s *streamRef) (close, half bool) {
-	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
-		cl, h := c.closeCall(cur.Node().(*ast.CallExpr), s)
-		close, half = close || cl, half || h
-	}
-	return close, half
-}
-
-// closeCall reports whether call closes, or half-closes, the stream s.
-func (c *checker) closeCall(call *ast.CallExpr, s *streamRef) (close, half bool) {
-	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != closer(s.kind) && sel.Sel.Name != "CloseRequest" {
-		return false, false
-	}
-	k := c.streamKind(c.info.TypeOf(sel.X))
-	if !k.ok() {
-		return false, false
-	}
-	if r := c.resolveStream(sel.X, nil, call.Pos(), k); r == nil || r.key != s.key {
-		return false, false
-	}
-	return sel.Sel.Name == closer(s.kind), sel.Sel.Name == "CloseRequest"
-}
-
-// funcBody returns the body of the function at fn.
-func funcBody(fn inspector.Cursor) *ast.BlockStmt {
-	switch n := fn.Node().(type) {
-	case *ast.FuncDecl:
-		return n.Body
-	case *ast.FuncLit:
-		return n.Body
-	}
-	return nil
-}
-
-// terminates reports whether control cannot fall off the end of b: it
-// ends with a return or a loop without a condition.
-func terminates(b *ast.BlockStmt) bool {
-	if len(b.List) == 0 {
-		return false
-	}
-	switch last := b.List[len(b.List)-1].(type) {
-	case *ast.ReturnStmt:
-		return true
-	case *ast.ForStmt:
-		return last.Cond == nil
-	}
-	return false
-}
-
 // checkWrappers returns the findings of the closing methods of the
 // package's types that hold a connect-go bidi stream in a field and
 // receive on it, when the closing method cancels without closing the

@@ -2,6 +2,7 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
 	"iter"
 	"slices"
@@ -118,6 +119,8 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 			return nil
 		}
 		ref = c.resolveStream(sel.X, fr, call.Pos(), k)
+	} else if r := c.throughLocalInterface(sel, fr, call.Pos()); r != nil {
+		ref, st = r, r.typ // serverStream.Receive() on the stream the caller passed
 	} else if k, field := c.embeddedStream(sel.X, selection.Index()); k.ok() && isBlocking(k, sel.Sel.Name) {
 		st = field.Type()
 		ref = &streamRef{kind: k, name: types.ExprString(sel.X) + "." + field.Name(), key: field}
@@ -134,6 +137,80 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X)}
 }
 
+// throughLocalInterface traces a method call on a value of an interface
+// type of this package (`func recvAll(s serverStream)`, `s.Receive()`)
+// to the stream the value holds, when the caller passed one whose
+// opening is visible, and returns that stream if the method blocks on it
+// (docs/rules.md#tracing-a-stream-to-its-opening); nil otherwise.
+func (c *checker) throughLocalInterface(sel *ast.SelectorExpr, fr *frame, pos token.Pos) *streamRef {
+	t := c.info.TypeOf(sel.X)
+	if t == nil || !types.IsInterface(t) {
+		return nil
+	}
+	if n := code.NamedOf(t); n == nil || n.Obj().Pkg() != c.pass.Pkg {
+		return nil
+	}
+	probe := c.traceStream(sel.X, fr, pos, streamKind{}, 0)
+	if probe == nil || probe.open == nil {
+		return nil
+	}
+	st := c.info.TypeOf(probe.open)
+	if tuple, ok := st.(*types.Tuple); ok && tuple.Len() > 0 {
+		st = tuple.At(0).Type()
+	}
+	k := c.streamKind(st)
+	if !k.ok() || !isBlocking(k, sel.Sel.Name) {
+		return nil
+	}
+	probe.kind, probe.typ = k, st
+	return probe
+}
+
+// concreteMethod returns, for a method call on a value of an interface
+// type of this package (`s.Receive()`, s a serverStream), the method of
+// the same-package type the value holds (`adapter := &streamAdapter{...}`
+// passed as s), with its receiver bound to that value, so that the
+// stream the type holds is traced; the zero Cursor otherwise.
+func (c *checker) concreteMethod(call *ast.CallExpr, fr *frame) (inspector.Cursor, *frame) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok {
+		return inspector.Cursor{}, nil
+	}
+	t := c.info.TypeOf(sel.X)
+	if t == nil || !types.IsInterface(t) {
+		return inspector.Cursor{}, nil
+	}
+	if n := code.NamedOf(t); n == nil || n.Obj().Pkg() != c.pass.Pkg {
+		return inspector.Cursor{}, nil
+	}
+	e, efr := ast.Expr(sel.X), fr
+	for range maxHops {
+		id, ok := ast.Unparen(e).(*ast.Ident)
+		if !ok {
+			break
+		}
+		b, bound := efr.lookup(c.info.Uses[id])
+		if !bound {
+			break
+		}
+		e, efr = b.expr, b.fr
+	}
+	ct := c.info.TypeOf(e)
+	if ct == nil || types.IsInterface(ct) {
+		return inspector.Cursor{}, nil
+	}
+	obj, _, _ := types.LookupFieldOrMethod(ct, true, c.pass.Pkg, sel.Sel.Name)
+	fn, ok := obj.(*types.Func)
+	decl := c.funcDecl(fn)
+	if !ok || !decl.Valid() || decl.Node().(*ast.FuncDecl).Recv == nil {
+		return inspector.Cursor{}, nil
+	}
+	nf := &frame{binds: make(map[types.Object]binding)}
+	c.bindFields(nf, decl.Node().(*ast.FuncDecl).Recv, []ast.Expr{e}, efr)
+	c.bindFields(nf, decl.Node().(*ast.FuncDecl).Type.Params, call.Args, fr)
+	return decl, nf
+}
+
 // helper returns the same-package function that call invokes with a
 // stream (as an argument, the receiver, or captured by a local closure),
 // the frame binding its parameters, and its name.
@@ -147,6 +224,9 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 			}
 			return inspector.Cursor{}, nil, ""
 		}
+	}
+	if decl, cfr := c.concreteMethod(call, fr); decl.Valid() {
+		return decl, cfr, decl.Node().(*ast.FuncDecl).Name.Name
 	}
 	if !c.carriesStream(call) {
 		return inspector.Cursor{}, nil, ""

@@ -49,8 +49,8 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && code.InnermostFunc(callCur).Node() == blocked {
 		return false, nil
 	}
-	if code.InnermostFunc(callCur) == code.InnermostFunc(g.assign.stmt) {
-		return c.beforeWait(callCur, g), nil // cancel, then Wait
+	if at, ok := inBody(callCur, code.InnermostFunc(g.assign.stmt)); ok {
+		return c.beforeWait(at, g), nil // cancel, then Wait; a deferred one runs after it
 	}
 	for p := range callCur.Enclosing((*ast.FuncLit)(nil)) {
 		if p == fn {
@@ -271,4 +271,56 @@ func (c *checker) calledVar(fun ast.Expr, fr *frame) types.Object {
 		}
 	}
 	return nil
+}
+
+// closeCalls reports whether the function at fn closes, or half-closes,
+// the stream s.
+func (c *checker) closeCalls(fn inspector.Cursor, s *streamRef) (close, half bool) {
+	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
+		cl, h := c.closeCall(cur.Node().(*ast.CallExpr), s)
+		close, half = close || cl, half || h
+	}
+	return close, half
+}
+
+// closeCall reports whether call closes, or half-closes, the stream s.
+func (c *checker) closeCall(call *ast.CallExpr, s *streamRef) (close, half bool) {
+	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
+	if !ok || sel.Sel.Name != closer(s.kind) && sel.Sel.Name != "CloseRequest" {
+		return false, false
+	}
+	k := c.streamKind(c.info.TypeOf(sel.X))
+	if !k.ok() {
+		return false, false
+	}
+	if r := c.resolveStream(sel.X, nil, call.Pos(), k); r == nil || r.key != s.key {
+		return false, false
+	}
+	return sel.Sel.Name == closer(s.kind), sel.Sel.Name == "CloseRequest"
+}
+
+// funcBody returns the body of the function at fn.
+func funcBody(fn inspector.Cursor) *ast.BlockStmt {
+	switch n := fn.Node().(type) {
+	case *ast.FuncDecl:
+		return n.Body
+	case *ast.FuncLit:
+		return n.Body
+	}
+	return nil
+}
+
+// terminates reports whether control cannot fall off the end of b: it
+// ends with a return or a loop without a condition.
+func terminates(b *ast.BlockStmt) bool {
+	if len(b.List) == 0 {
+		return false
+	}
+	switch last := b.List[len(b.List)-1].(type) {
+	case *ast.ReturnStmt:
+		return true
+	case *ast.ForStmt:
+		return last.Cond == nil
+	}
+	return false
 }

@@ -237,3 +237,93 @@ func contextPoolCancelOnErrorLater(ctx context.Context, client chatgrpc.ChatClie
 	p.Go(func(ctx context.Context) error { return errors.New("fail") })
 	return p.Wait()
 }
+
+// pairEndsWithStream: a sender that half-closes when it is done and a
+// receiver that stops at the stream's end strand no one (connect-go's
+// own tests).
+func pairEndsWithStream(ctx context.Context, c *connect.Client[Msg, Msg], send []string) {
+	stream := c.CallBidiStream(ctx)
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() {
+		defer wg.Done()
+		for _, s := range send {
+			_ = stream.Send(&Msg{Value: s})
+		}
+		_ = stream.CloseRequest()
+	}()
+	go func() {
+		defer wg.Done()
+		for {
+			_, err := stream.Receive()
+			if errors.Is(err, context.Canceled) || err != nil {
+				break
+			}
+		}
+		_ = stream.CloseResponse()
+	}()
+	wg.Wait()
+}
+
+// streamPerTask: each task opens, uses and closes its own stream on the
+// caller's context: no other task can strand it.
+func streamPerTask(ctx context.Context, c *connect.Client[Msg, Msg], n int) {
+	var wg sync.WaitGroup
+	for range n {
+		wg.Go(func() {
+			stream := c.CallBidiStream(ctx)
+			_ = stream.Send(&Msg{})
+			_, _ = stream.Receive()
+			_ = stream.CloseRequest()
+			_ = stream.CloseResponse()
+		})
+	}
+	wg.Wait()
+}
+
+// receiver is a package-local interface that a connect-go stream
+// satisfies.
+type receiver interface {
+	Receive() (*Msg, error)
+}
+
+// drain receives through the interface.
+func drain(r receiver) {
+	for {
+		if _, err := r.Receive(); err != nil {
+			return
+		}
+	}
+}
+
+// adapter holds a stream behind the interface.
+type adapter struct {
+	stream *connect.BidiStreamForClient[Msg, Msg]
+}
+
+func (a *adapter) Receive() (*Msg, error) { return a.stream.Receive() }
+
+// deferredStopThroughInterfaces: the deferred literals cancel before the
+// deferred Wait (they run last first), and the receive goes through a
+// package-local interface, directly and through a type that holds the
+// stream (buf's curl).
+func deferredStopThroughInterfaces(ctx context.Context, c *connect.Client[Msg, Msg], next func() error) (err error) {
+	ctx, cancel := context.WithCancel(ctx)
+	stream := c.CallBidiStream(ctx)
+	a := &adapter{stream: stream}
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		defer cancel()
+		drain(a) // want `stream\.Receive can block forever in a sync\.WaitGroup goroutine \(in drain\): on a connect-go bidi stream, cancelling ctx does not free a pending Receive once the server has answered; also close the stream when ctx is done: context\.AfterFunc\(ctx, func\(\) \{ _ = stream\.CloseResponse\(\) \}\)$`
+	})
+	defer func() { wg.Wait() }()
+	defer func() {
+		if err != nil {
+			cancel()
+		}
+	}()
+	if err = next(); err != nil {
+		return err
+	}
+	return stream.CloseRequest()
+}
