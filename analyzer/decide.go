@@ -77,6 +77,10 @@ const (
 	// cancelOnError: a conc ContextPool without WithCancelOnError, whose
 	// context a failing task does not cancel; no fix.
 	cancelOnError
+	// poolContext: a ContextPool made WithCancelOnError, whose context
+	// only its tasks receive: nothing in the function can wait on it, so
+	// the stream must be opened, or cancelled, in a task; no fix.
+	poolContext
 	// leakOnReturn: a goroutine blocked on a connect-go bidi stream that
 	// its function returns without closing
 	// (docs/rules.md#goroutines-that-outlive-their-function).
@@ -134,6 +138,11 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 		f.spec.Closer = f.closer
 	case !s.ctxKnown():
 		f.remedy = openerMustAct
+	case g.kind == concContextPool && g.ctx == nil:
+		f.remedy = poolContext
+		if s.bidi {
+			f.closer = closer(s.kind)
+		}
 	default:
 		f.remedy = wireCancel
 		f.spec = c.spec(u, g, fix.WireCancel)

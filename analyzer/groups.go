@@ -53,7 +53,10 @@ func (g *group) name() string { return g.assign.obj.Name() }
 // ctxName is how messages name the group's context: as the code does,
 // or in words when the code has no name for it.
 func (g *group) ctxName() string {
-	if g.ctx == nil {
+	switch {
+	case g.ctx == nil && g.kind == concContextPool:
+		return "the pool's context"
+	case g.ctx == nil:
 		return "the group's context"
 	}
 	return g.ctx.obj.Name()

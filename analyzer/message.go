@@ -132,6 +132,12 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 		if code.Wiring != "" {
 			fmt.Fprintf(&b, ", and close it when %s is done: %s", gctx, code.Wiring)
 		}
+	case poolContext:
+		f.notCancelled(&b, "")
+		fmt.Fprintf(&b, "pool %s gives its context only to its tasks: open the stream in a task, on the task's context", g.name())
+		if f.closer != "" {
+			fmt.Fprintf(&b, ", and close it with its %s when that context is done, since on a connect-go bidi stream a cancel does not free a pending %s once the server has answered", f.closer, u.method)
+		}
 	case reopenedInLoop:
 		f.notCancelled(&b, "")
 		fmt.Fprintf(&b, "it is opened once per loop iteration and a connect-go bidi stream must also be closed, which per iteration would pile up registrations: open it under %s and close it from a context.AfterFunc whose stop func each iteration calls", gctx)

@@ -327,3 +327,19 @@ func deferredStopThroughInterfaces(ctx context.Context, c *connect.Client[Msg, M
 	}
 	return stream.CloseRequest()
 }
+
+// contextPoolStreamOutside: the stream is opened on the pool's parent;
+// the pool's context reaches only its tasks.
+func contextPoolStreamOutside(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Chat(ctx)
+	if err != nil {
+		return err
+	}
+	p := pool.New().WithContext(ctx).WithCancelOnError()
+	p.Go(func(context.Context) error {
+		_, err := stream.Recv() // want `stream\.Recv can block forever in a conc pool task: the stream's context ctx is not cancelled when the pool's context is; pool p gives its context only to its tasks: open the stream in a task, on the task's context$`
+		return err
+	})
+	p.Go(func(context.Context) error { return errors.New("fail") })
+	return p.Wait()
+}
