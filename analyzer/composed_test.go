@@ -38,7 +38,7 @@ const (
 	// seed that changes each run (the long run: BIDICTXLINT_GEN=20000).
 	genCountEnv = "BIDICTXLINT_GEN"
 	// genSeedEnv runs one seed only (with BIDICTXLINT_GEN functions, or
-	// the default count).
+	// the default count); "named" runs the named shapes only.
 	genSeedEnv = "BIDICTXLINT_GEN_SEED"
 	// genUnitEnv, with genSeedEnv, runs one function of that seed.
 	genUnitEnv = "BIDICTXLINT_GEN_UNIT"
@@ -49,6 +49,9 @@ const (
 	genShowEnv = "BIDICTXLINT_GEN_SHOW"
 	// genMinEnv=0 turns off minimising the first example of each kind.
 	genMinEnv = "BIDICTXLINT_GEN_MIN"
+	// genLogEnv names a file to which every failure is appended, one
+	// line per function: seed, number, kind, dimensions (for triage).
+	genLogEnv = "BIDICTXLINT_GEN_LOG"
 )
 
 const (
@@ -103,6 +106,7 @@ func TestComposed(t *testing.T) {
 		seed   int64
 		ids    []int
 		single *compose.Dims
+		named  bool // the named shapes of compose.Named
 	}
 	var runs []run
 	switch {
@@ -112,6 +116,8 @@ func TestComposed(t *testing.T) {
 			t.Fatalf("%s: %v", genDimsEnv, err)
 		}
 		runs = append(runs, run{seed: 0, ids: []int{0}, single: &d})
+	case os.Getenv(genSeedEnv) == "named":
+		runs = append(runs, run{named: true})
 	case os.Getenv(genSeedEnv) != "":
 		seed, err := strconv.ParseInt(os.Getenv(genSeedEnv), 10, 64)
 		if err != nil {
@@ -129,15 +135,29 @@ func TestComposed(t *testing.T) {
 	default:
 		timeSeed := time.Now().UnixNano()
 		t.Logf("seeds: %d (fixed) and %d (this run's; rerun it with %s=%d)", genFixedSeed, timeSeed, genSeedEnv, timeSeed)
-		runs = append(runs, run{seed: genFixedSeed, ids: ids(genDefaultCount)}, run{seed: timeSeed, ids: ids(count)})
+		runs = append(runs, run{named: true}, run{seed: genFixedSeed, ids: ids(genDefaultCount)}, run{seed: timeSeed, ids: ids(count)})
 	}
 	h := newGenHarness(t)
 	for _, r := range runs {
-		t.Run(fmt.Sprintf("seed=%d", r.seed), func(t *testing.T) {
+		name := fmt.Sprintf("seed=%d", r.seed)
+		if r.named {
+			name = "named"
+		}
+		t.Run(name, func(t *testing.T) {
 			start := time.Now()
 			h.stats = genStats{}
 			var all []*genFailure
 			var units []compose.Unit
+			if r.named {
+				names, us := compose.Named()
+				units = us
+				all = h.batch(t, units)
+				for _, f := range all {
+					if f.unit != nil {
+						f.kind += " [" + names[f.unit.ID] + "]"
+					}
+				}
+			}
 			for lo := 0; lo < len(r.ids); lo += genBatch {
 				batch := make([]compose.Unit, 0, genBatch)
 				for _, id := range r.ids[lo:min(lo+genBatch, len(r.ids))] {
@@ -1231,6 +1251,9 @@ func checkMessage(p *packages.Package, ix *declIndex, d analysis.Diagnostic) []m
 	if strings.Contains(d.Message, "errgroup.WithContext") || strings.Contains(d.Message, "name the group's context") {
 		asked["gctx"] = true
 	}
+	if strings.Contains(d.Message, "with context.WithCancel") {
+		asked["cancel"] = true
+	}
 	for _, frag := range frags {
 		x, err := parser.ParseExpr(frag)
 		if err != nil {
@@ -1399,47 +1422,49 @@ func freeIdents(x ast.Expr) []string {
 
 var knownPackages = map[string]bool{"context": true, "errgroup": true, "metadata": true, "time": true, "connect": true, "connectv2": true}
 
-// visibleNames are the names the function that creates the group can
-// use: its parameters and the variables it declares outside nested
-// function literals, and the package's names.
+// visibleNames are the names that the code a message shows can use: the
+// package's, and those of the function that creates the group and of
+// the function that opens the stream (a task, for a stream opened there:
+// its close is registered there): parameters, receivers and the
+// variables declared outside nested function literals.
 func visibleNames(p *packages.Package, ix *declIndex, d analysis.Diagnostic) map[string]bool {
 	names := make(map[string]bool)
 	for _, n := range p.Types.Scope().Names() {
 		names[n] = true
 	}
-	at := d.Pos
+	var sites []token.Pos
 	for _, r := range d.Related {
-		if strings.HasPrefix(r.Message, "group ") {
-			at = r.Pos
+		if strings.HasPrefix(r.Message, "group ") || strings.HasSuffix(r.Message, " opened here") {
+			sites = append(sites, r.Pos)
 		}
 	}
-	decl, ok := ix.declAt(at).(*ast.FuncDecl)
-	if !ok {
-		return names
-	}
-	// The innermost function (declaration or literal) around the group.
-	var fn ast.Node = decl
-	ast.Inspect(decl, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.FuncLit); ok && lit.Pos() <= at && at < lit.End() {
-			fn = lit
+	for _, at := range sites {
+		decl, ok := ix.declAt(at).(*ast.FuncDecl)
+		if !ok {
+			continue
 		}
-		return true
-	})
-	ast.Inspect(fn, func(n ast.Node) bool {
-		if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
-			return false
-		}
-		if id, ok := n.(*ast.Ident); ok {
-			if obj := p.TypesInfo.Defs[id]; obj != nil {
+		// The innermost function (declaration or literal) around at.
+		var fn ast.Node = decl
+		ast.Inspect(decl, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok && lit.Pos() <= at && at < lit.End() {
+				fn = lit
+			}
+			return true
+		})
+		ast.Inspect(fn, func(n ast.Node) bool {
+			if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
+				return false
+			}
+			if id, ok := n.(*ast.Ident); ok && p.TypesInfo.Defs[id] != nil {
 				names[id.Name] = true
 			}
-		}
-		return true
-	})
-	if decl.Recv != nil {
-		for _, f := range decl.Recv.List {
-			for _, n := range f.Names {
-				names[n.Name] = true
+			return true
+		})
+		if decl.Recv != nil && fn == ast.Node(decl) {
+			for _, f := range decl.Recv.List {
+				for _, n := range f.Names {
+					names[n.Name] = true
+				}
 			}
 		}
 	}
@@ -1453,6 +1478,20 @@ func visibleNames(p *packages.Package, ix *declIndex, d analysis.Diagnostic) map
 // and the dimension values every failing function of that kind shares.
 func (h *genHarness) reportFailures(t *testing.T, fails []*genFailure) {
 	t.Helper()
+	if name := os.Getenv(genLogEnv); name != "" {
+		var b strings.Builder
+		for _, f := range fails {
+			if f.unit != nil {
+				fmt.Fprintf(&b, "%d\t%d\t%s\t%s\n", f.unit.Seed, f.unit.ID, f.kind, f.unit.Dims)
+			}
+		}
+		lf, err := os.OpenFile(name, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lf.WriteString(b.String())
+		lf.Close()
+	}
 	minimiseUntil := time.Now().Add(genMinimiseBudget)
 	if os.Getenv(genMinEnv) == "0" {
 		minimiseUntil = time.Time{}
