@@ -363,7 +363,7 @@ func (e *emitter) function() {
 		e.createGroup()
 	}
 	e.tasks()
-	e.w.p("return %s.Wait()", e.gname)
+	e.w.p("%s", e.wait())
 	for _, c := range e.closers {
 		e.w.p("%s", c)
 	}
@@ -700,11 +700,11 @@ func (e *emitter) tasks() {
 		e.m.tasks++
 		switch d[DOther] {
 		case otherFail:
-			e.w.p("%s.Go(func() error {\nreturn errFail\n})", e.gname)
+			e.w.p("%s", e.start("func() error {\nreturn errFail\n}"))
 		case otherWork:
-			e.w.p("%s.Go(func() error {\nreturn work()\n})", e.gname)
+			e.w.p("%s", e.start("func() error {\nreturn work()\n}"))
 		case otherSender:
-			e.w.p("%s.Go(func() error {\nreturn %s.Send(&Msg{})\n})", e.gname, e.stream.text(e.use(e.stream.v)))
+			e.w.p("%s", e.start(fmt.Sprintf("func() error {\nreturn %s.Send(&Msg{})\n}", e.stream.text(e.use(e.stream.v)))))
 			e.m.blockInTask = true // Send waits for the peer too
 			if d[DLib] != libGRPC && d[DKind] == kindClient {
 				e.m.method = methodSend // also a Send on a connect-go client stream
@@ -835,7 +835,6 @@ func (e *emitter) streamIn(te *taskEnv) string {
 // pathTask writes the path that is a task of its own.
 func (e *emitter) pathTask() {
 	d := e.d
-	g := e.gname
 	switch d[DPath] {
 	case pathWatcherTask:
 		e.m.tasks++
@@ -843,22 +842,47 @@ func (e *emitter) pathTask() {
 		if d[DClose] == 1 {
 			calls = append(calls, "_ = "+e.streamIn(nil)+"."+e.closeMethod()+"()")
 		}
-		e.w.p("%s.Go(func() error {\n<-%s.Done()\n%s\nreturn nil\n})", g, e.use(e.gctxName), strings.Join(calls, "\n"))
+		e.w.p("%s", e.start(fmt.Sprintf("func() error {\n<-%s.Done()\n%s\nreturn nil\n}", e.use(e.gctxName), strings.Join(calls, "\n"))))
 		e.m.paths = append(e.m.paths, pathFact{cancels: e.cancelVal, closes: d[DClose] == 1, when: whenGroupDone})
 	case pathSiblingAll:
 		e.m.tasks++
 		call := e.cancelCall(e.use(e.cancel), "")
 		if d[DClose] == 1 {
-			e.w.p("%s.Go(func() error {\ndefer func() {\n%s\n_ = %s.%s()\n}()\nreturn work()\n})", g, call, e.streamIn(nil), e.closeMethod())
+			e.w.p("%s", e.start(fmt.Sprintf("func() error {\ndefer func() {\n%s\n_ = %s.%s()\n}()\nreturn work()\n}", call, e.streamIn(nil), e.closeMethod())))
 		} else {
-			e.w.p("%s.Go(func() error {\ndefer %s\nreturn work()\n})", g, call)
+			e.w.p("%s", e.start(fmt.Sprintf("func() error {\ndefer %s\nreturn work()\n}", call)))
 		}
 		e.m.paths = append(e.m.paths, pathFact{cancels: e.cancelVal, closes: d[DClose] == 1, when: whenOtherTask})
 	case pathSiblingSuccess:
 		e.m.tasks++
-		e.w.p("%s.Go(func() error {\nif err := work(); err != nil {\nreturn err\n}\n%s\nreturn nil\n})", g, e.cancelCall(e.use(e.cancel), ""))
+		e.w.p("%s", e.start(fmt.Sprintf("func() error {\nif err := work(); err != nil {\nreturn err\n}\n%s\nreturn nil\n}", e.cancelCall(e.use(e.cancel), ""))))
 		e.m.paths = append(e.m.paths, pathFact{cancels: e.cancelVal, when: whenOtherTaskSuccess})
 	}
+}
+
+// The join: how a task is started and waited for. Only errgroup is
+// written now; a sync.WaitGroup or a conc pool is a value of DJoin that
+// these two (and createGroup) switch on.
+
+// start starts the task fn (a func() error expression); the blocked
+// task uses TryGo when the dimension says so.
+func (e *emitter) start(fn string) string {
+	return e.gname + ".Go(" + fn + ")"
+}
+
+// startAround is start for the blocked task, split around a function
+// literal written in between.
+func (e *emitter) startAround() (string, string) {
+	name := "Go"
+	if e.d[DTask] == taskTryGo {
+		name = "TryGo"
+	}
+	return e.gname + "." + name + "(", ")"
+}
+
+// wait is the statement that waits for the tasks and returns.
+func (e *emitter) wait() string {
+	return "return " + e.gname + ".Wait()"
 }
 
 // goTask writes the blocked task and the Go (or TryGo) call that starts
@@ -868,24 +892,20 @@ func (e *emitter) goTask() {
 	e.m.tasks++
 	te := &taskEnv{e: e, method: d[DTask] == taskMethodValue}
 	body := e.taskBody(te)
-	g := e.gname
-	goName := "Go"
-	if d[DTask] == taskTryGo {
-		goName = "TryGo"
-	}
 	for _, v := range te.free {
 		e.use(v)
 	}
 	switch d[DTask] {
 	case taskLiteral, taskTryGo:
-		e.w.p("%s.%s(func() error {", g, goName)
+		open, close := e.startAround()
+		e.w.p("%sfunc() error {", open)
 		e.w.add(body)
-		e.w.p("})")
+		e.w.p("}%s", close)
 	case taskFuncValue:
 		e.w.p("run := func() error {")
 		e.w.add(body)
 		e.w.p("}")
-		e.w.p("%s.Go(run)", g)
+		e.w.p("%s", e.start("run"))
 	case taskMethodValue:
 		name := e.name("task")
 		if !slices.Contains(e.names, name) {
@@ -900,7 +920,7 @@ func (e *emitter) goTask() {
 			inits = append(inits, v+": "+v)
 		}
 		e.w.p("t := &%s{%s}", name, strings.Join(inits, ", "))
-		e.w.p("%s.Go(t.run)", g)
+		e.w.p("%s", e.start("t.run"))
 	case taskCtor:
 		name := e.name("recvTask")
 		if !slices.Contains(e.names, name) {
@@ -910,7 +930,7 @@ func (e *emitter) goTask() {
 			}
 			e.decl(name, "// %s returns the task that receives.\nfunc %s(%s) func() error {\nreturn func() error {\n%s}\n}\n", name, name, strings.Join(params, ", "), body.String())
 		}
-		e.w.p("%s.Go(%s(%s))", g, name, strings.Join(te.free, ", "))
+		e.w.p("%s", e.start(fmt.Sprintf("%s(%s)", name, strings.Join(te.free, ", "))))
 	}
 }
 
