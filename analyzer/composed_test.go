@@ -59,7 +59,7 @@ const (
 	genFixedSeed = 1
 	// genDefaultCount is how many functions each of the two default
 	// seeds generates; together about two minutes on two cores.
-	genDefaultCount = 1000
+	genDefaultCount = 1500
 	// genBatch is how many functions share one package, built, vetted
 	// and loaded at once.
 	genBatch = 250
