@@ -173,6 +173,16 @@ func TestComposed(t *testing.T) {
 			}
 			t.Logf("%d functions (%s) in %v: %d diagnostics, %d functions fixed, %d of them built, vetted and analysed again",
 				len(units), verdictCounts(units), time.Since(start).Round(time.Millisecond), h.stats.diags, h.stats.fixed, h.stats.fixedChecked)
+			if len(units) >= 500 {
+				// A run this size that reports nothing, or whose fixes are
+				// never built and analysed again, checks too little.
+				if h.stats.diags == 0 {
+					t.Errorf("%d functions and no diagnostic: the run checks nothing", len(units))
+				}
+				if h.stats.fixedChecked == 0 {
+					t.Errorf("%d functions and no fix applied and checked: the fixes go unchecked", len(units))
+				}
+			}
 			if os.Getenv("BIDICTXLINT_GEN_TIMES") != "" {
 				t.Logf("times: %v", h.times)
 			}

@@ -161,16 +161,26 @@ func (m *model) verdictUnder(f facts) (Verdict, string) {
 	bidi := connect && m.kind == kindBidi
 	several := m.tasks >= 2 || m.taskInLoop
 
-	// Rule 3: something other than the blocked task can end the group's
-	// work.
+	free := func(cancelled, closed bool) bool {
+		switch {
+		case bidi:
+			return (cancelled && closed) || (closed && m.lib == libV2 && f.v2CloseFrees)
+		case connect && m.kind == kindClient && m.method == methodSend:
+			return cancelled && f.cancelFreesClientSend
+		default:
+			return cancelled || (closed && m.lib == libV2 && f.v2CloseFrees)
+		}
+	}
+
+	// Something other than the blocked task can end the group's work:
+	// another task, or a cancelled parent that does not free the stream.
 	switch {
 	case several:
 	case m.zero:
 		return Clean, "one task and a zero group: only the blocked task can end the work"
 	case !canBeCancelled(m.gctx.parent):
 		return Clean, "one task and a group parent nothing cancels"
-	case bidi:
-	case under(m.streamCtx, m.gctx.parent):
+	case under(m.streamCtx, m.gctx.parent) && free(true, false):
 		return Clean, "one task whose group parent is the stream's context or an ancestor: a cancelled parent frees the stream"
 	}
 
@@ -197,17 +207,6 @@ func (m *model) verdictUnder(f facts) (Verdict, string) {
 		}
 		return
 	}
-	free := func(cancelled, closed bool) bool {
-		switch {
-		case bidi:
-			return (cancelled && closed) || (closed && m.lib == libV2 && f.v2CloseFrees)
-		case connect && m.kind == kindClient && m.method == methodSend:
-			return cancelled && f.cancelFreesClientSend
-		default:
-			return cancelled || (closed && m.lib == libV2 && f.v2CloseFrees)
-		}
-	}
-
 	// The opening call in the task, before the paths registered after it.
 	if m.openInTask && (connect && m.kind == kindServer || f.openBlocks) {
 		c, cl, _ := freedBy(false)
