@@ -946,7 +946,14 @@ func (e *emitter) taskBody(te *taskEnv) *writer {
 	}
 	if d[DPath] == pathDeferTask {
 		w.p("defer %s", e.cancelCall(te.ref(e.cancel), ""))
-		e.m.paths = append(e.m.paths, pathFact{cancels: e.cancelVal, when: whenBlockedTaskReturns})
+		// It runs when this task returns: never while it blocks, but at
+		// once when its blocking call is in a goroutine, while another
+		// task (a sender) may wait on the stream.
+		when := whenBlockedTaskReturns
+		if d[DBlock] == blockGoroutine {
+			when = whenOtherTask
+		}
+		e.m.paths = append(e.m.paths, pathFact{cancels: e.cancelVal, when: when})
 	}
 	if d[DBlock] == blockGoroutine {
 		inner := new(writer)
