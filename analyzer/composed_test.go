@@ -45,7 +45,8 @@ const (
 	// genDimsEnv runs one function written from dimension values, as
 	// the failure report prints them ("lib=grpc-go kind=bidi ...").
 	genDimsEnv = "BIDICTXLINT_GEN_DIMS"
-	// genShowEnv sets how many examples a failure kind prints (default 2).
+	// genShowEnv sets how many examples a failure kind prints besides
+	// the minimised one (default 1).
 	genShowEnv = "BIDICTXLINT_GEN_SHOW"
 	// genMinEnv=0 turns off minimising the first example of each kind.
 	genMinEnv = "BIDICTXLINT_GEN_MIN"
@@ -155,6 +156,7 @@ func TestComposed(t *testing.T) {
 				all = h.batch(t, units)
 				for _, f := range all {
 					if f.unit != nil {
+						f.match = f.kind
 						f.kind += " [" + names[f.unit.ID] + "]"
 					}
 				}
@@ -211,6 +213,7 @@ func verdictCounts(units []compose.Unit) string {
 // A genFailure is one property that one generated function breaks.
 type genFailure struct {
 	kind   string // what is wrong, the same for every instance of one bug
+	match  string // the kind a variant must fail with to count as the same (default kind)
 	unit   *compose.Unit
 	detail string // this instance: the diagnostic, the error, the stack
 	code   string // code other than the unit's source (the fixed code)
@@ -228,6 +231,8 @@ type genHarness struct {
 	deps  map[string]*types.Package // memDeps
 	// minimiseUntil ends minimising, for the whole test
 	minimiseUntil time.Time
+	// shown are the failure kinds printed with examples, and where
+	shown map[string]string
 }
 
 // genStats count what a run checked, so that a run that checks little
@@ -1512,9 +1517,12 @@ func (h *genHarness) reportFailures(t *testing.T, fails []*genFailure) {
 	if os.Getenv(genMinEnv) == "0" {
 		minimiseUntil = time.Time{}
 	}
-	show := 2
+	show := 1
 	if s := os.Getenv(genShowEnv); s != "" {
 		show, _ = strconv.Atoi(s)
+	}
+	if h.shown == nil {
+		h.shown = make(map[string]string)
 	}
 	byKind := make(map[string][]*genFailure)
 	for _, f := range fails {
@@ -1533,6 +1541,12 @@ func (h *genHarness) reportFailures(t *testing.T, fails []*genFailure) {
 			}
 		}
 		fmt.Fprintf(&b, "\n=== %s: %d function(s)\n", kind, len(us))
+		if where, ok := h.shown[kind]; ok {
+			fmt.Fprintf(&b, "(examples above, under %s)\n", where)
+			t.Error(b.String())
+			continue
+		}
+		h.shown[kind] = t.Name()
 		if shared := sharedDims(us); shared != "" {
 			fmt.Fprintf(&b, "every one has: %s\n", shared)
 		}
@@ -1542,14 +1556,15 @@ func (h *genHarness) reportFailures(t *testing.T, fails []*genFailure) {
 				continue
 			}
 			if i == 0 && time.Now().Before(minimiseUntil) {
-				if m, decisive, ok := h.minimise(t, f.unit, kind); ok {
+				match := cmp.Or(f.match, kind)
+				if m, decisive, ok := h.minimise(t, f.unit, match); ok {
 					fmt.Fprintf(&b, "--- minimised (in memory) from seed %d function %d (%s: %s)\n", m.Seed, m.ID, m.Verdict, m.Why)
 					fmt.Fprintf(&b, "dims: %s\n", m.Dims)
 					fmt.Fprintf(&b, "decided by: %s\n", strings.Join(decisive, ", "))
 					fmt.Fprintf(&b, "run alone: %s=%q go test ./analyzer -run TestComposed\n", genDimsEnv, m.Dims.String())
 					if mf := h.memCheck(t, &m); len(mf) > 0 {
 						for _, x := range mf {
-							if x.kind == kind {
+							if x.kind == match {
 								fmt.Fprintf(&b, "%s\n", x.detail)
 								break
 							}
