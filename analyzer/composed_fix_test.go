@@ -25,8 +25,6 @@ import (
 
 // This file holds the fix checks of TestComposed.
 
-// The fixes.
-
 // checkFixes applies every fix of diags to orig, as a driver does with
 // -fix (identical edits coalesce), and checks the result: gofmt-clean,
 // builds, vets, and a second run reports nothing in what was fixed and

@@ -19,8 +19,6 @@ import (
 
 // This file holds the message checks of TestComposed and TestRegressions.
 
-// The messages.
-
 type msgProblem struct{ kind, detail string }
 
 // checkMessage checks the code a message shows: no method call on a call

@@ -21,8 +21,6 @@ import (
 
 // This file holds how TestComposed reports and minimises its failures.
 
-// Reporting.
-
 // reportFailures prints each kind of failure once, with a few examples
 // (the generated function, its dimension values, how to run it alone)
 // and the dimension values every failing function of that kind shares.
