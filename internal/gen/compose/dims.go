@@ -59,7 +59,7 @@ var dimValues = [numDims][]string{
 	DInline:    {"no", "yes"},
 	DDerive:    {"function", "task"},
 	DOrder:     {"groupFirst", "streamFirst"},
-	DGroup:     {"define", "varDecl", "varBlock", "reassigned", "discard", "ctor", "zeroVar", "zeroNew", "zeroLit", "pkgVar"},
+	DGroup:     {"define", "varDecl", "varBlock", "reassigned", "discard", "ctor", "zeroVar", "zeroNew", "zeroLit", "zeroValue", "pkgVar"},
 	DParent:    {"caller", "streamCtx", "background"},
 	DLimit:     {"no", "yes"},
 	DTask:      {"literal", "funcValue", "methodValue", "taskCtor", "tryGo"},
@@ -156,6 +156,7 @@ const (
 	groupZeroVar
 	groupZeroNew
 	groupZeroLit
+	groupZeroValue
 	groupPkgVar
 )
 
@@ -273,7 +274,7 @@ func random(r *rand.Rand) Dims {
 }
 
 func zeroGroup(g int) bool {
-	return g == groupZeroVar || g == groupZeroNew || g == groupZeroLit || g == groupPkgVar
+	return g == groupZeroVar || g == groupZeroNew || g == groupZeroLit || g == groupZeroValue || g == groupPkgVar
 }
 
 // inTaskOpen reports whether the stream is opened inside the task.

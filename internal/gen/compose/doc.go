@@ -27,7 +27,7 @@
 //   - order, group, parent, limit: group or stream first; the group's
 //     declaration (:=, var, a var block, the reassigned
 //     `g, ctx := errgroup.WithContext(ctx)`, a discarded context, a
-//     constructor, the zero values var, new, &Group{} and a package
+//     constructor, the zero values var, new, &Group{}, Group{} and a package
 //     variable); its parent context; SetLimit.
 //   - task, count, other, block: the blocked task as a literal, a
 //     function value, a method value, a helper returning a func, or

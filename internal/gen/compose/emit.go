@@ -521,6 +521,8 @@ func (e *emitter) createGroup() {
 		e.w.p("g := new(errgroup.Group)")
 	case groupZeroLit:
 		e.w.p("g := &errgroup.Group{}")
+	case groupZeroValue:
+		e.w.p("g := errgroup.Group{}")
 	case groupPkgVar:
 		e.gname = e.name("pkgGroup")
 		e.decl(e.gname, "var %s errgroup.Group\n", e.gname)
