@@ -52,6 +52,7 @@ var regressions = []string{
 	"zerogroupinlinectx", // zero group, inline context: fix undefined: sctx
 	"msgnogctx",          // message writes gctx where there is none
 	"msgfixwords",        // message says cancel() where the fix writes rpcCancel()
+	"msgcalloncall",      // message writes _ = c.CallBidiStream(sctx).CloseResponse()
 }
 
 // TestRegressions runs the regression packages (one package with
