@@ -80,6 +80,13 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 				return n
 			})
 		}
+		if b, ok := c.bound.lookup(obj); ok {
+			// A parameter of a followed function: the caller's value.
+			outer := c.bound
+			c.bound = b.fr
+			defer func() { c.bound = outer }()
+			return c.ctxAt(b.expr, b.expr.Pos())
+		}
 		return c.entryCtx(obj)
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {

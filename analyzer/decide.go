@@ -24,6 +24,7 @@ type finding struct {
 	reassigned  bool   // the stream was opened with ctx before ctx became the group's context
 	lateForOpen bool   // the cancel is wired in the task only after the blocking opening
 	stops       bool   // the function stops the tasks before it waits for them
+	inTask      bool   // openUnderGroup for a stream opened in the task that uses it
 	// fn is the function a leaking goroutine outlives, and ret its return
 	// that leaves the stream open; method is a wrapper's closing method,
 	// and stream the field it leaves open.
@@ -159,6 +160,12 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 		}
 		if loop := c.iterationLoop(s, g); loop.Valid() {
 			c.perIteration(f, loop)
+		} else if c.openedInTask(s, g, f.spec) {
+			// Opened in the task that uses it: open it under the group's
+			// context, which the group cancels on failure and when Wait
+			// returns (docs/fixes.md#stream-opened-in-its-task).
+			f.remedy, f.inTask = openUnderGroup, true
+			f.spec.Remedy, f.spec.Swap, f.spec.Early = fix.OpenUnderGroup, s.ctxArg, false
 		}
 		if f.spec != nil {
 			f.spec.Closer = f.closer
@@ -245,6 +252,22 @@ func (c *checker) decideWait(f *finding, p paths) {
 			f.closer = ""
 		}
 	}
+}
+
+// openedInTask reports whether the stream s, whose context has no cancel
+// func, is opened inside a task of g and used only there, with the
+// group's parent as its context: then opening it under the group's
+// context frees it and keeps its values and deadline.
+func (c *checker) openedInTask(s *streamRef, g *group, sp *fix.Spec) bool {
+	if sp.Cancel != nil || sp.Stream.Hoist || s.open == nil || s.ctxArg == nil || !g.failureCancels() || g.parent == nil {
+		return false
+	}
+	gfn := code.InnermostFunc(g.assign.stmt)
+	cur, ok := c.cursorOf(s.open)
+	if !ok || !gfn.Valid() || code.InnermostFunc(cur) == gfn || !gfn.Contains(cur) {
+		return false
+	}
+	return sameValue(c.ctxAt(s.ctxArg, s.ctxArg.Pos()), g.parent)
 }
 
 // groupAfterSwap reports whether the context to replace is chosen before

@@ -51,7 +51,12 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 			u.streamName(), u.method, viaHelper(u), g.name(), groupCtxOrDefault(g))
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s.%s can block forever %s%s: ", u.streamName(), u.method, g.kind.where(), viaHelper(u))
+	if f.lateForOpen {
+		// The opening is the call that blocks first.
+		fmt.Fprintf(&b, "%s can block forever %s: ", types.ExprString(u.stream.open.Fun), g.kind.where())
+	} else {
+		fmt.Fprintf(&b, "%s.%s can block forever %s%s: ", u.streamName(), u.method, g.kind.where(), viaHelper(u))
+	}
 	gctx := names.GroupCtx
 	wait := g.name() + ".Wait()"
 	switch f.remedy {
@@ -122,7 +127,11 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 		}
 		b.WriteString(inSequence(steps))
 	case openUnderGroup:
-		f.notCancelled(&b, "it is opened once per loop iteration, so open it under the group's context: ")
+		why := "it is opened once per loop iteration, so open it under the group's context: "
+		if f.inTask {
+			why = "it is opened in the task, so open it under the group's context: "
+		}
+		f.notCancelled(&b, why)
 		steps := append(f.nameSteps(code), f.createSteps(code)...)
 		if f.groupAfterSwap() {
 			steps = append(steps, "create the group before the stream") // no fix: the group comes after
@@ -153,7 +162,7 @@ func (f *finding) notCancelled(b *strings.Builder, why string) {
 	case g.zero():
 		fmt.Fprintf(b, "group %s has no context to cancel the stream's context%s; %s", g.name(), f.ctxApposition(), why)
 	case f.lateForOpen:
-		fmt.Fprintf(b, "its opening waits for the server's answer, and %s is cancelled when %s is only after the opening returns; %s", f.ctxWords("its context"), g.ctxName(), why)
+		fmt.Fprintf(b, "it waits for the server's answer, and %s is cancelled when %s is only after it returns; %s", f.ctxWords("its context"), g.ctxName(), why)
 	case f.reassigned:
 		fmt.Fprintf(b, "the stream was opened with %s before %s became the group's context, so it is not cancelled with it; %s", f.ctx, f.ctx, why)
 	default:

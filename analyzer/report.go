@@ -27,9 +27,13 @@ func render(f *finding, p *fix.Plan) analysis.Diagnostic {
 		names = fix.Names{GroupCtx: groupCtxOrDefault(f.group)}
 	}
 	u, g := f.use, f.group
+	var at ast.Node = u.site
+	if f.lateForOpen {
+		at = u.stream.open // the opening blocks first
+	}
 	d := analysis.Diagnostic{
-		Pos:      u.site.Pos(),
-		End:      u.site.End(),
+		Pos:      at.Pos(),
+		End:      at.End(),
 		Category: f.kind,
 		Message:  f.message(code, names),
 		URL:      kindURL(f.kind),

@@ -36,6 +36,9 @@ type checker struct {
 
 	groups map[*assign]*group  // the group each creation makes (groupOf)
 	ctxs   map[ctxKey]*ctxNode // each context value (ctxAt)
+	// bound is the frame whose parameters a context value being built
+	// refers to, while streamOpenedBy builds one (contexts.go).
+	bound *frame
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {

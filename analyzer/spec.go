@@ -63,6 +63,13 @@ func (c *checker) spec(u *use, g *group, r fix.Remedy) *fix.Spec {
 	}
 	if s.ctxArg != nil {
 		sp.Stream.CtxAtGroup = c.ctxAt(s.ctxArg, code.StatementOf(g.assign.stmt).Node().Pos()) == s.ctx
+		// A stream opened in another function (a method task) on a
+		// context the group's function stored for it (d := &dialer{ctx:
+		// ctx}): the pair goes before the statement that stores it.
+		gfn := code.OutermostFunc(g.assign.stmt)
+		if cur, ok := c.cursorOf(s.ctxArg); ok && gfn.Valid() && gfn.Contains(cur) && sp.Stream.Open.Valid() && !gfn.Contains(sp.Stream.Open) {
+			sp.Stream.Open, sp.Stream.Hoist, sp.Early = code.EnclosingStmt(cur), false, true
+		}
 	}
 	return sp
 }

@@ -129,6 +129,29 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos token.Pos) *binding {
 	base, bfr, bpos := ast.Unparen(x), fr, pos
 	for {
+		if sel, ok := base.(*ast.SelectorExpr); ok {
+			// r.sess.stream: the value of r.sess first.
+			inner := c.info.Selections[sel]
+			if inner == nil || inner.Kind() != types.FieldVal {
+				return nil
+			}
+			v := c.fieldValue(sel.X, inner.Obj(), bfr, bpos)
+			if v == nil {
+				return nil
+			}
+			value := ast.Unparen(v.expr)
+			if u, ok := value.(*ast.UnaryExpr); ok && u.Op == token.AND {
+				value = ast.Unparen(u.X)
+			}
+			if lit, ok := value.(*ast.CompositeLit); ok {
+				if e := c.fieldIn(lit, field); e != nil {
+					return &binding{expr: e, fr: v.fr, holder: v.holder}
+				}
+				return nil
+			}
+			base, bfr, bpos = value, v.fr, v.expr.Pos()
+			continue
+		}
 		id, ok := base.(*ast.Ident)
 		if !ok {
 			return nil
@@ -289,6 +312,16 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 		return ref
 	}
 	for range maxHops {
+		if sel, ok := ast.Unparen(arg).(*ast.SelectorExpr); ok {
+			// d.client.Chat(d.ctx): the context the caller stored in d.
+			if s := c.info.Selections[sel]; s != nil && s.Kind() == types.FieldVal {
+				if v := c.fieldValue(sel.X, s.Obj(), fr, sel.Pos()); v != nil {
+					arg, fr = v.expr, v.fr
+					continue
+				}
+			}
+			break
+		}
 		id, ok := ast.Unparen(arg).(*ast.Ident)
 		if !ok {
 			break
@@ -304,7 +337,15 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 		}
 		break
 	}
-	if ctx := c.ctxAt(arg, arg.Pos()); ctx != nil {
+	// A context derived in a followed function from one of its parameters
+	// (recvTask(gctx, client) deriving sctx from its ctx) derives from
+	// what the caller passed: the frame binds the parameters while the
+	// context value is built.
+	outer := c.bound
+	c.bound = fr
+	ctx := c.ctxAt(arg, arg.Pos())
+	c.bound = outer
+	if ctx != nil {
 		ref.open, ref.ctxArg, ref.ctx = call, arg, ctx
 	}
 	return ref

@@ -153,12 +153,12 @@ func lateWiringForBlockingOpen(ctx context.Context, client chatv1.ChatServiceCli
 	g.Go(func() error {
 		sctx, cancel := context.WithCancel(ctx)
 		defer cancel()
-		stream, err := client.Watch(sctx, connect.NewRequest(&chatv1.Msg{}))
+		stream, err := client.Watch(sctx, connect.NewRequest(&chatv1.Msg{})) // want `client\.Watch can block forever in an errgroup task: it waits for the server's answer, and sctx is cancelled when gctx is only after it returns; cancel it before the opening with context\.AfterFunc\(gctx, cancel\)`
 		if err != nil {
 			return err
 		}
 		context.AfterFunc(gctx, cancel)
-		for stream.Receive() { // want `stream\.Receive can block forever in an errgroup task: its opening waits for the server's answer, and sctx is cancelled when gctx is only after the opening returns; cancel it before the opening with context\.AfterFunc\(gctx, cancel\)`
+		for stream.Receive() {
 		}
 		return stream.Err()
 	})

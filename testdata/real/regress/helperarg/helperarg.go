@@ -22,7 +22,7 @@ func openChat(ctx context.Context, client chatgrpc.ChatClient) grpc.BidiStreamin
 
 func recvAll(s grpc.BidiStreamingClient[chatgrpc.Msg, chatgrpc.Msg]) error {
 	for {
-		if _, err := s.Recv(); err != nil { // want `Recv can block forever in an errgroup task`
+		if _, err := s.Recv(); err != nil {
 			return err
 		}
 	}
@@ -30,7 +30,7 @@ func recvAll(s grpc.BidiStreamingClient[chatgrpc.Msg, chatgrpc.Msg]) error {
 
 func asArgument(ctx context.Context, client chatgrpc.ChatClient) error {
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error { return recvAll(openChat(ctx, client)) })
+	g.Go(func() error { return recvAll(openChat(ctx, client)) }) // want `openChat\(ctx, client\)\.Recv can block forever in an errgroup task \(in recvAll\): the stream's context ctx is not cancelled when gctx is; it is opened in the task, so open it under the group's context: pass gctx in place of ctx$`
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })
 	return g.Wait()
 }
