@@ -242,7 +242,7 @@ func identsIn(e ast.Expr) []*ast.Ident {
 // stop while the tasks work: it calls a cancel func or closes a channel
 // before it waits for them.
 func (c *checker) stopsBeforeWait(g *group) bool {
-	fn := code.InnermostFunc(g.assign.stmt)
+	fn := g.fn()
 	if !fn.Valid() {
 		return false
 	}

@@ -47,6 +47,31 @@ func (g *group) errgroupLike() bool {
 	return g.kind == errGroup || g.kind == concContextPool && g.cancelsOnFailure
 }
 
+// fn returns the function whose body runs g's tasks and waits for them:
+// the one that creates g, or, for a group in a package variable, the one
+// of its first task (docs/rules.md#groups).
+func (g *group) fn() inspector.Cursor {
+	if fn := code.InnermostFunc(g.assign.stmt); fn.Valid() {
+		return fn
+	}
+	if len(g.tasks) > 0 {
+		return code.InnermostFunc(g.tasks[0].cur)
+	}
+	return inspector.Cursor{}
+}
+
+// outerFn is fn's outermost enclosing function, where the paths to g's
+// tasks are looked for.
+func (g *group) outerFn() inspector.Cursor {
+	if fn := code.OutermostFunc(g.assign.stmt); fn.Valid() {
+		return fn
+	}
+	if len(g.tasks) > 0 {
+		return code.OutermostFunc(g.tasks[0].cur)
+	}
+	return inspector.Cursor{}
+}
+
 // name is the group variable's name.
 func (g *group) name() string { return g.assign.obj.Name() }
 
@@ -440,7 +465,7 @@ func inBody(cur, fn inspector.Cursor) (inspector.Cursor, bool) {
 // waitsOf returns the calls of g's join (Wait) in the body of the
 // function that creates g, not in a goroutine or task.
 func (c *checker) waitsOf(g *group) []inspector.Cursor {
-	fn := code.InnermostFunc(g.assign.stmt)
+	fn := g.fn()
 	if !fn.Valid() {
 		return nil
 	}

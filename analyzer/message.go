@@ -94,17 +94,19 @@ func (f *finding) message(code fix.Code, names fix.Names) string {
 			g.ctxName(), gctx)
 	case addClose:
 		fmt.Fprintf(&b, "on a connect-go bidi stream, cancelling %s does not free a pending %s once the server has answered; ", f.ctxWords("its context"), u.method)
+		steps := append(f.nameSteps(code), f.createSteps(code)...)
 		switch site := f.spec.Site; {
 		case code.Close == "":
-			fmt.Fprintf(&b, "also close it when %s is done: assign the stream to a variable and call its %s from a context.AfterFunc on %s", gctx, f.closer, gctx)
+			steps = append(steps, fmt.Sprintf("also close it when %s is done: assign the stream to a variable and call its %s from a context.AfterFunc on %s", gctx, f.closer, gctx))
 		case site != nil && site.Arg != nil:
-			fmt.Fprintf(&b, "also close the stream when %s is done: %s", gctx, code.Wiring)
+			steps = append(steps, fmt.Sprintf("also close the stream when %s is done: %s", gctx, code.Wiring))
 		case site != nil:
-			fmt.Fprintf(&b, "also close the stream after %s in the func that runs when %s is done: %s",
-				types.ExprString(site.Stmt.Node().(*ast.ExprStmt).X), gctx, code.Close)
+			steps = append(steps, fmt.Sprintf("also close the stream after %s in the func that runs when %s is done: %s",
+				types.ExprString(site.Stmt.Node().(*ast.ExprStmt).X), gctx, code.Close))
 		default:
-			fmt.Fprintf(&b, "also close the stream when %s is done: %s", gctx, code.Wiring)
+			steps = append(steps, fmt.Sprintf("also close the stream when %s is done: %s", gctx, code.Wiring))
 		}
+		b.WriteString(inSequence(steps))
 	case wireCancel:
 		f.notCancelled(&b, "")
 		steps := f.nameSteps(code)

@@ -60,7 +60,7 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 	if s.ctxKnown() && g.failureCancels() && underGroup(s.ctx, g) {
 		r.cancelled, r.underGroup = true, true
 	}
-	fn := code.OutermostFunc(g.assign.stmt)
+	fn := g.outerFn()
 	if !fn.Valid() {
 		return r
 	}

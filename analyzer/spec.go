@@ -62,7 +62,8 @@ func (c *checker) spec(u *use, g *group, r fix.Remedy) *fix.Spec {
 		sp.Early = true
 	}
 	if s.ctxArg != nil {
-		sp.Stream.CtxAtGroup = c.ctxAt(s.ctxArg, code.StatementOf(g.assign.stmt).Node().Pos()) == s.ctx
+		gpos := code.StatementOf(g.assign.stmt).Node().Pos()
+		sp.Stream.CtxAtGroup = c.ctxAt(s.ctxArg, gpos) == s.ctx && c.sameAt(s.ctxArg, gpos, s.ctxArg.Pos())
 		// A stream opened in another function (a method task) on a
 		// context the group's function stored for it (d := &dialer{ctx:
 		// ctx}): the pair goes before the statement that stores it.
@@ -72,6 +73,24 @@ func (c *checker) spec(u *use, g *group, r fix.Remedy) *fix.Spec {
 		}
 	}
 	return sp
+}
+
+// sameAt reports whether every variable in e holds at pos the value it
+// holds at at: e written at pos means what it means at at (a context
+// expression moved up to the group's creation).
+func (c *checker) sameAt(e ast.Expr, pos, at token.Pos) bool {
+	same := true
+	ast.Inspect(e, func(n ast.Node) bool {
+		id, ok := n.(*ast.Ident)
+		if !ok || !same {
+			return same
+		}
+		if v, ok := c.info.Uses[id].(*types.Var); ok {
+			same = v.Pos() < pos && c.reaching(v, pos) == c.reaching(v, at)
+		}
+		return same
+	})
+	return same
 }
 
 // streamName returns how a fix can write the stream, and the variable

@@ -102,6 +102,16 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 		return c.streamOfAssign(d, kind, fr, hops)
 	case *ast.CallExpr:
 		return c.streamOpenedBy(x, kind, fr)
+	case *ast.IndexExpr:
+		// streams["chat"]: a value put into the map or slice before.
+		if v, ok := c.info.Uses[code.IdentOf(x.X)].(*types.Var); ok {
+			for _, e := range c.elems[v] {
+				if e.stmt.Node().Pos() < pos && code.Within(e.top, pos) {
+					return c.traceStream(e.rhs, fr, e.stmt.Node().Pos(), kind, hops+1)
+				}
+			}
+		}
+		return nil
 	case *ast.SelectorExpr:
 		sel := c.info.Selections[x]
 		if sel == nil || sel.Kind() != types.FieldVal {

@@ -133,8 +133,39 @@ func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	if ref == nil {
 		return nil
 	}
-	ref.bidi, ref.typ = isConnectBidi(c.info, ref.kind, st, ref.open), st
+	ref.bidi, ref.typ = isConnectBidi(c.info, ref.kind, st, c.libraryOpening(ref.open)), st
 	return &use{stream: ref, method: sel.Sel.Name, call: call, recv: types.ExprString(sel.X)}
+}
+
+// libraryOpening returns the library call behind a stream's opening:
+// open itself, or, when open calls a same-package helper that returns
+// the result of another call (`return c.CallServerStream(ctx, ...)`),
+// that call, followed a few helpers deep; what the stream is (a v2
+// server stream or bidi) depends on it.
+func (c *checker) libraryOpening(open *ast.CallExpr) *ast.CallExpr {
+	for range maxDepth {
+		if open == nil {
+			return nil
+		}
+		decl := c.funcDecl(code.StaticFunc(c.info, open))
+		if !decl.Valid() {
+			return open
+		}
+		var inner *ast.CallExpr
+		for cur := range decl.Preorder((*ast.ReturnStmt)(nil)) {
+			if ret := cur.Node().(*ast.ReturnStmt); len(ret.Results) > 0 && code.InnermostFunc(cur) == decl {
+				if call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr); ok {
+					inner = call
+					break
+				}
+			}
+		}
+		if inner == nil {
+			return open
+		}
+		open = inner
+	}
+	return open
 }
 
 // throughLocalInterface traces a method call on a value of an interface

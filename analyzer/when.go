@@ -49,7 +49,7 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 	if _, deferred := callCur.Parent().Node().(*ast.DeferStmt); deferred && code.InnermostFunc(callCur).Node() == blocked {
 		return false, nil
 	}
-	if at, ok := inBody(callCur, code.InnermostFunc(g.assign.stmt)); ok {
+	if at, ok := inBody(callCur, g.fn()); ok {
 		return c.beforeWait(at, g), nil // cancel, then Wait; a deferred one runs after it
 	}
 	for p := range callCur.Enclosing((*ast.FuncLit)(nil)) {
@@ -226,7 +226,7 @@ func (c *checker) onGroupContext(call *ast.CallExpr, g *group, s *streamRef) boo
 	if g.failureCancels() && underGroup(ctx, g) {
 		return true
 	}
-	fn := code.OutermostFunc(g.assign.stmt)
+	fn := g.outerFn()
 	for _, n := range cancelFuncs(ctx) {
 		for cur := range fn.Preorder((*ast.Ident)(nil)) {
 			if c.info.Uses[cur.Node().(*ast.Ident)] != n.cancel || cur.ParentEdgeKind() != edge.CallExpr_Fun {

@@ -80,7 +80,7 @@ func inTask(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 		if err != nil {
 			return err
 		}
-		for stream.Receive() { // want `the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
+		for stream.Receive() { // want `the stream's context ctx is not cancelled when gctx is; it is opened in the task, so open it under the group's context: pass gctx in place of ctx`
 		}
 		return stream.Err()
 	})

@@ -86,7 +86,7 @@ func ownTask(ctx context.Context, client chatgrpc.ChatClient) error {
 		if err != nil {
 			return err
 		}
-		_, err = stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; derive rpcCtx, rpcCancel := context\.WithCancel\(ctx\) with defer rpcCancel\(\), open the stream on rpcCtx and cancel it with context\.AfterFunc\(gctx, rpcCancel\)`
+		_, err = stream.Recv() // want `stream\.Recv can block forever in an errgroup task: the stream's context ctx is not cancelled when gctx is; it is opened in the task, so open it under the group's context: pass gctx in place of ctx`
 		return err
 	})
 	g.Go(func() error { <-gctx.Done(); return errors.New("fail") })

@@ -22,7 +22,7 @@ func zeroGroup(ctx context.Context, c *connect.Client[Msg, Msg]) error {
 	defer cancel()
 	stream := c.CallBidiStream(sctx)
 	g.Go(func() error {
-		_, err := stream.Receive() // want `stream\.Receive can block forever in an errgroup task: .*create g with errgroup\.WithContext`
+		_, err := stream.Receive() // want `stream\.Receive can block forever in an errgroup task: .*create the group with g, gctx := errgroup\.WithContext\(sctx\) and also close the stream when gctx is done`
 		return err
 	})
 	g.Go(func() error {
