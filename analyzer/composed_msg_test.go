@@ -256,16 +256,10 @@ func visibleNames(p *packages.Package, ix *declIndex, d analysis.Diagnostic) map
 		if !ok {
 			continue
 		}
-		// The innermost function (declaration or literal) around at.
-		var fn ast.Node = decl
+		// The names defined in the functions (declaration or literals)
+		// around at: a literal sees its enclosing functions' variables.
 		ast.Inspect(decl, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.FuncLit); ok && lit.Pos() <= at && at < lit.End() {
-				fn = lit
-			}
-			return true
-		})
-		ast.Inspect(fn, func(n ast.Node) bool {
-			if lit, ok := n.(*ast.FuncLit); ok && lit != fn {
+			if lit, ok := n.(*ast.FuncLit); ok && !(lit.Pos() <= at && at < lit.End()) {
 				return false
 			}
 			if id, ok := n.(*ast.Ident); ok && p.TypesInfo.Defs[id] != nil {
@@ -273,7 +267,7 @@ func visibleNames(p *packages.Package, ix *declIndex, d analysis.Diagnostic) map
 			}
 			return true
 		})
-		if decl.Recv != nil && fn == ast.Node(decl) {
+		if decl.Recv != nil {
 			for _, f := range decl.Recv.List {
 				for _, n := range f.Names {
 					names[n.Name] = true

@@ -90,6 +90,13 @@ func (c *checker) ctxAt(e ast.Expr, pos token.Pos) *ctxNode {
 		return c.entryCtx(obj)
 	case *ast.SelectorExpr:
 		if sel := c.info.Selections[x]; sel != nil && sel.Kind() == types.FieldVal {
+			if v := c.fieldValue(x.X, sel.Obj(), c.bound, pos); v != nil {
+				// t.sctx: the context the caller stored in t.
+				outer := c.bound
+				c.bound = v.fr
+				defer func() { c.bound = outer }()
+				return c.ctxAt(v.expr, v.expr.Pos())
+			}
 			return c.node(ctxKey{obj: sel.Obj()}, func() *ctxNode { return &ctxNode{} })
 		}
 	case *ast.CallExpr:

@@ -115,6 +115,15 @@ func (c *checker) decide(u *use, g *group, p paths) *finding {
 		return f
 	}
 	switch {
+	case s.ctxKnown() && s.bidi && p.cancelled && g.zero() && !code.InnermostFunc(g.assign.stmt).Valid():
+		// A package-level group cannot be made with errgroup.WithContext;
+		// the stream's own context, which a path cancels, can close it.
+		f.remedy, f.kind, f.closer = addClose, kindBidiNeedsClose, closer(s.kind)
+		fn := inspector.Cursor{}
+		if cur, ok := c.cursorOf(u.call); ok {
+			fn = code.OutermostFunc(cur)
+		}
+		c.closeOnStreamCtx(f, fn)
 	case s.ctxKnown() && s.bidi && p.cancelled:
 		f.remedy, f.kind, f.closer = addClose, kindBidiNeedsClose, closer(s.kind)
 		f.spec = c.spec(u, g, fix.CloseAfterOpen)
@@ -232,17 +241,7 @@ func (c *checker) decideWait(f *finding, p paths) {
 	switch {
 	case s.ctxKnown() && s.bidi && p.cancelled:
 		f.kind, f.remedy, f.closer = kindBidiNeedsClose, addClose, closer(s.kind)
-		f.spec = c.spec(f.use, g, fix.CloseAfterOpen)
-		f.spec.Closer = f.closer
-		f.spec.Group.Ctx = nil
-		// The close waits on the stream's own context, which the function
-		// derives and cancels to stop, so that it does not pile up on a
-		// longer-lived parent.
-		if cs := cancelFuncs(s.ctx); code.IdentOf(s.ctxArg) != nil && len(cs) > 0 && code.InnermostFunc(cs[0].assign.stmt) == code.InnermostFunc(g.assign.stmt) {
-			f.spec.Group.Ctx = c.info.Uses[code.IdentOf(s.ctxArg)]
-		} else {
-			f.noFix = "the stream's context is not one the function derives and cancels to stop"
-		}
+		c.closeOnStreamCtx(f, code.InnermostFunc(g.assign.stmt))
 	case g.kind == concContextPool && s.ctxKnown() && underGroup(s.ctx, g):
 		f.remedy = cancelOnError
 	default:
@@ -251,6 +250,21 @@ func (c *checker) decideWait(f *finding, p paths) {
 		if !s.bidi {
 			f.closer = ""
 		}
+	}
+}
+
+// closeOnStreamCtx plans f's close on the stream's own context, which
+// the function fn derives and cancels to stop, so that the close does not
+// pile up on a longer-lived parent; with no such context there is no fix.
+func (c *checker) closeOnStreamCtx(f *finding, fn inspector.Cursor) {
+	s := f.use.stream
+	f.spec = c.spec(f.use, f.group, fix.CloseAfterOpen)
+	f.spec.Closer = f.closer
+	f.spec.Group.Ctx, f.spec.Group.Zero = nil, false // the group is left as it is
+	if cs := cancelFuncs(s.ctx); code.IdentOf(s.ctxArg) != nil && len(cs) > 0 && fn.Valid() && code.InnermostFunc(cs[0].assign.stmt) == fn {
+		f.spec.Group.Ctx = c.info.Uses[code.IdentOf(s.ctxArg)]
+	} else {
+		f.noFix = "the stream's context is not one the function derives and cancels to stop"
 	}
 }
 

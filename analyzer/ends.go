@@ -98,7 +98,7 @@ func isError(t types.Type) bool {
 // enough.
 func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 	s := u.stream
-	if g.hasSeveralTasks() && (g.failureCancels() || c.anotherReturnsEarly(g, t, s)) {
+	if g.hasSeveralTasks() && (g.kind == errGroup || g.failureCancels() || c.anotherReturnsEarly(g, t, s)) {
 		return true
 	}
 	if c.stopsBeforeWait(g) {
@@ -118,11 +118,23 @@ func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 // and so frees no one and strands no one; and a stream the task opens
 // itself is no other task's (docs/rules.md#groups-without-a-context).
 func (c *checker) anotherReturnsEarly(g *group, t *task, s *streamRef) bool {
-	if s.assign != nil && code.Unparen(t.fn).Contains(s.assign.stmt) && !(s.ctxKnown() && underGroup(s.ctx, g)) {
-		return false // opened in the task itself, not on the pool's context: no other task's business
+	if s.assign != nil && code.Unparen(t.fn).Contains(s.assign.stmt) && !(s.ctxKnown() && underGroup(s.ctx, g)) && !c.tasksFail(g) {
+		return false // opened in the task itself, not on the pool's context, by tasks that cannot fail: no other task's business
 	}
 	for _, o := range g.tasks {
 		if o.inLoop || o != t && !c.endsWithStream(o, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// tasksFail reports whether g's tasks return errors (a conc ErrorPool):
+// then one that fails has ended the work, and one left blocked holds the
+// error back.
+func (c *checker) tasksFail(g *group) bool {
+	for _, t := range g.tasks {
+		if sig, ok := c.info.TypeOf(t.fn.Node().(ast.Expr)).(*types.Signature); ok && sig.Results().Len() > 0 {
 			return true
 		}
 	}

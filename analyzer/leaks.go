@@ -251,7 +251,7 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 		return nil
 	}
 	var cancel inspector.Cursor
-	closesField := map[*types.Var]bool{}
+	closesField, receivesHere := map[*types.Var]bool{}, map[*types.Var]bool{}
 	for cur := range decl.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
 		if t := c.info.TypeOf(call.Fun); t != nil && isCancelFunc(t) && !cancel.Valid() {
@@ -260,6 +260,9 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 		if sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr); ok {
 			if f := c.fieldOfRecv(sel.X, recv); f != nil {
 				closesField[f] = closesField[f] || sel.Sel.Name == closer(c.streamKind(f.Type()))
+				// A method that receives on the stream itself (a task's
+				// run, cancelling when it ends) is not what frees it.
+				receivesHere[f] = receivesHere[f] || sel.Sel.Name == "Receive" || sel.Sel.Name == "Recv"
 			}
 		}
 	}
@@ -267,7 +270,7 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 		return nil
 	}
 	for _, field := range c.streamFields(recv) {
-		if closesField[field] || !c.receivesOn(recv, field) {
+		if closesField[field] || receivesHere[field] || !c.receivesOn(recv, field) {
 			continue
 		}
 		k := c.streamKind(field.Type())

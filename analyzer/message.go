@@ -187,7 +187,7 @@ func (f *finding) createSteps(code fix.Code) []string {
 	switch {
 	case code.Create != "":
 		return []string{"create the group with " + code.Create}
-	case f.group.zero():
+	case f.group.zero() && (f.spec == nil || f.spec.Group.Zero):
 		return []string{fmt.Sprintf("create %s with errgroup.WithContext", f.group.name())}
 	}
 	return nil

@@ -53,6 +53,9 @@ var regressions = []string{
 	"msgnogctx",          // message writes gctx where there is none
 	"msgfixwords",        // message says cancel() where the fix writes rpcCancel()
 	"msgcalloncall",      // message writes _ = c.CallBidiStream(sctx).CloseResponse()
+	"fieldctxwrapped",    // metadata.AppendToOutgoingContext(t.sctx, ...): false report; fix undefined: t
+	"taskdefercancel",    // a receiving method task's defer t.cancel() taken for a closing method
+	"pkggroupbidi",       // package-level group, bidi: message says to create it with :=
 }
 
 // TestRegressions runs the regression packages (one package with

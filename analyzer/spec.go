@@ -85,8 +85,9 @@ func (c *checker) sameAt(e ast.Expr, pos, at token.Pos) bool {
 		if !ok || !same {
 			return same
 		}
-		if v, ok := c.info.Uses[id].(*types.Var); ok {
-			same = v.Pos() < pos && c.reaching(v, pos) == c.reaching(v, at)
+		if v, ok := c.info.Uses[id].(*types.Var); ok && !v.IsField() {
+			local := v.Parent() != nil && v.Pkg() != nil && v.Parent() != v.Pkg().Scope()
+			same = v.Pos() < pos && (!local || v.Parent().Contains(pos)) && c.reaching(v, pos) == c.reaching(v, at)
 		}
 		return same
 	})

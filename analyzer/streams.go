@@ -5,8 +5,6 @@ import (
 	"go/token"
 	"go/types"
 
-	"golang.org/x/tools/go/ast/inspector"
-
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
@@ -103,11 +101,14 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 	case *ast.CallExpr:
 		return c.streamOpenedBy(x, kind, fr)
 	case *ast.IndexExpr:
-		// streams["chat"]: a value put into the map or slice before.
-		if v, ok := c.info.Uses[code.IdentOf(x.X)].(*types.Var); ok {
+		// streams["chat"]: a value put into the map or slice before, where
+		// the container was filled (through a helper's parameter or a
+		// field, the caller's).
+		ce, cfr, cpos := c.holderOf(x.X, fr, pos)
+		if v, ok := c.info.Uses[code.IdentOf(ce)].(*types.Var); ok {
 			for _, e := range c.elems[v] {
-				if e.stmt.Node().Pos() < pos && code.Within(e.top, pos) {
-					return c.traceStream(e.rhs, fr, e.stmt.Node().Pos(), kind, hops+1)
+				if e.stmt.Node().Pos() < cpos && code.Within(e.top, cpos) {
+					return c.traceStream(e.rhs, cfr, e.stmt.Node().Pos(), kind, hops+1)
 				}
 			}
 		}
@@ -133,139 +134,6 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 	return nil
 }
 
-// fieldValue finds the value stored in field of x when x is traced to a
-// local variable built by a composite literal `&T{f: v}` or assigned
-// `x.f = v` before it is used.
-func (c *checker) fieldValue(x ast.Expr, field types.Object, fr *frame, pos token.Pos) *binding {
-	base, bfr, bpos := ast.Unparen(x), fr, pos
-	for {
-		if sel, ok := base.(*ast.SelectorExpr); ok {
-			// r.sess.stream: the value of r.sess first.
-			inner := c.info.Selections[sel]
-			if inner == nil || inner.Kind() != types.FieldVal {
-				return nil
-			}
-			v := c.fieldValue(sel.X, inner.Obj(), bfr, bpos)
-			if v == nil {
-				return nil
-			}
-			value := ast.Unparen(v.expr)
-			if u, ok := value.(*ast.UnaryExpr); ok && u.Op == token.AND {
-				value = ast.Unparen(u.X)
-			}
-			if lit, ok := value.(*ast.CompositeLit); ok {
-				if e := c.fieldIn(lit, field); e != nil {
-					return &binding{expr: e, fr: v.fr, holder: v.holder}
-				}
-				return nil
-			}
-			base, bfr, bpos = value, v.fr, v.expr.Pos()
-			continue
-		}
-		id, ok := base.(*ast.Ident)
-		if !ok {
-			return nil
-		}
-		obj := c.info.Uses[id]
-		b, bound := binding{}, false
-		if bfr != nil {
-			b, bound = bfr.binds[obj]
-		}
-		if !bound {
-			break
-		}
-		base, bfr, bpos = ast.Unparen(b.expr), b.fr, b.expr.Pos()
-	}
-	obj := c.info.Uses[base.(*ast.Ident)]
-	if obj == nil {
-		return nil
-	}
-	// x.f = v: the last such assignment before the use, after x exists.
-	fds := c.assignsBefore(field, bpos)
-	for i := len(fds) - 1; i >= 0; i-- {
-		d := fds[i]
-		if code.Within(d.top, obj.Pos()) && d.end <= obj.Pos() {
-			break // before x was declared
-		}
-		if sel, ok := ast.Unparen(d.lhs).(*ast.SelectorExpr); ok && d.index == 0 && d.rhs != nil {
-			if id, ok := ast.Unparen(sel.X).(*ast.Ident); ok && c.info.Uses[id] == obj {
-				return &binding{expr: d.rhs, holder: d}
-			}
-		}
-	}
-	// x := &T{f: v}
-	d := c.reaching(obj, bpos)
-	if d == nil || d.index != 0 {
-		return nil
-	}
-	rhs := ast.Unparen(d.rhs)
-	if u, ok := rhs.(*ast.UnaryExpr); ok && u.Op == token.AND {
-		rhs = ast.Unparen(u.X)
-	}
-	switch rhs := rhs.(type) {
-	case *ast.CompositeLit:
-		if v := c.fieldIn(rhs, field); v != nil {
-			return &binding{expr: v, fr: bfr, holder: d}
-		}
-	case *ast.CallExpr:
-		return c.constructedField(rhs, d, field, bfr)
-	}
-	return nil
-}
-
-// fieldIn returns the value a composite literal gives field, or nil.
-func (c *checker) fieldIn(lit *ast.CompositeLit, field types.Object) ast.Expr {
-	for _, elt := range lit.Elts {
-		if kv, ok := elt.(*ast.KeyValueExpr); ok {
-			if k, ok := kv.Key.(*ast.Ident); ok && c.info.Uses[k] == field {
-				return kv.Value
-			}
-		}
-	}
-	return nil
-}
-
-// constructedField follows x := newSession(ctx, ...) into a same-package
-// constructor and returns the value its return statement gives field
-// (`return &session{stream: s}`), seen in the constructor's frame, with
-// the caller's assignment (docs/rules.md#tracing-a-stream-to-its-opening: a
-// same-package constructor opens the stream).
-func (c *checker) constructedField(call *ast.CallExpr, d *assign, field types.Object, fr *frame) *binding {
-	decl, cfr := c.declOf(call, fr)
-	if !decl.Valid() {
-		return nil
-	}
-	var out *binding
-	decl.Inspect([]ast.Node{(*ast.FuncLit)(nil), (*ast.ReturnStmt)(nil)}, func(cur inspector.Cursor) bool {
-		ret, ok := cur.Node().(*ast.ReturnStmt)
-		if !ok || out != nil {
-			return false // a nested literal's returns are not the constructor's
-		}
-		if d.index >= len(ret.Results) {
-			return true
-		}
-		switch res := ast.Unparen(ret.Results[d.index]).(type) {
-		case *ast.UnaryExpr:
-			if lit, ok := ast.Unparen(res.X).(*ast.CompositeLit); ok && res.Op == token.AND {
-				if v := c.fieldIn(lit, field); v != nil {
-					out = &binding{expr: v, fr: cfr}
-				}
-			}
-		case *ast.CompositeLit:
-			if v := c.fieldIn(res, field); v != nil {
-				out = &binding{expr: v, fr: cfr}
-			}
-		case *ast.Ident:
-			out = c.fieldValue(res, field, cfr, ret.Pos())
-		}
-		return true
-	})
-	if out != nil {
-		out.ctor = d
-	}
-	return out
-}
-
 // streamOfAssign returns the stream that d assigns, with its opening call
 // and context when they are visible (docs/rules.md#tracing-a-stream-to-its-opening).
 // A stream received
@@ -286,8 +154,8 @@ func (c *checker) streamOfAssign(d *assign, kind streamKind, fr *frame, hops int
 		ref.name, ref.key, ref.assign = types.ExprString(d.lhs), d, d
 		return ref
 	case *ast.UnaryExpr:
-		if sent := c.sentOn(rhs, d); sent != nil {
-			if ref := c.traceStream(sent.Value, fr, sent.Pos(), kind, hops+1); ref != nil {
+		if sent, sfr := c.sentOn(rhs, d, fr); sent != nil {
+			if ref := c.traceStream(sent.Value, sfr, sent.Pos(), kind, hops+1); ref != nil {
 				return ref
 			}
 		}
@@ -363,23 +231,54 @@ func (c *checker) streamOpenedBy(call *ast.CallExpr, kind streamKind, fr *frame)
 
 // sentOn returns the send that d's `<-ch` receives: the one send on ch in
 // d's function, or nil.
-func (c *checker) sentOn(recv *ast.UnaryExpr, d *assign) *ast.SendStmt {
-	id, ok := ast.Unparen(recv.X).(*ast.Ident)
-	if recv.Op != token.ARROW || !ok {
-		return nil
+func (c *checker) sentOn(recv *ast.UnaryExpr, d *assign, fr *frame) (*ast.SendStmt, *frame) {
+	if recv.Op != token.ARROW {
+		return nil, nil
 	}
-	v, _ := c.info.Uses[id].(*types.Var)
+	ce, cfr, cpos := c.holderOf(recv.X, fr, d.stmt.Node().Pos())
+	v, _ := c.info.Uses[code.IdentOf(ce)].(*types.Var)
+	top := c.topAt(cpos)
 	var out *ast.SendStmt
 	for _, send := range c.sends[v] {
-		if !code.Within(d.top, send.Pos()) {
+		if top == nil || !code.Within(top, send.Pos()) {
 			continue
 		}
 		if out != nil {
-			return nil // several sends: which one is not known
+			return nil, nil // several sends: which one is not known
 		}
 		out = send
 	}
-	return out
+	return out, cfr
+}
+
+// holderOf follows an expression that holds streams (a channel, a map, a
+// slice) through a followed helper's parameters and struct fields to the
+// variable the caller filled, and returns it with its frame and a
+// position in its function.
+func (c *checker) holderOf(e ast.Expr, fr *frame, pos token.Pos) (ast.Expr, *frame, token.Pos) {
+	for range maxHops {
+		switch y := ast.Unparen(e).(type) {
+		case *ast.Ident:
+			b, ok := fr.lookup(c.info.Uses[y])
+			if !ok {
+				return e, fr, pos
+			}
+			e, fr, pos = b.expr, b.fr, b.expr.Pos()
+		case *ast.SelectorExpr:
+			sel := c.info.Selections[y]
+			if sel == nil || sel.Kind() != types.FieldVal {
+				return e, fr, pos
+			}
+			v := c.fieldValue(y.X, sel.Obj(), fr, pos)
+			if v == nil {
+				return e, fr, pos
+			}
+			e, fr, pos = v.expr, v.fr, v.expr.Pos()
+		default:
+			return e, fr, pos
+		}
+	}
+	return e, fr, pos
 }
 
 // seenFromCaller returns the stream ref, opened in a same-package

@@ -154,7 +154,14 @@ func (c *checker) libraryOpening(open *ast.CallExpr) *ast.CallExpr {
 		var inner *ast.CallExpr
 		for cur := range decl.Preorder((*ast.ReturnStmt)(nil)) {
 			if ret := cur.Node().(*ast.ReturnStmt); len(ret.Results) > 0 && code.InnermostFunc(cur) == decl {
-				if call, ok := ast.Unparen(ret.Results[0]).(*ast.CallExpr); ok {
+				result := ret.Results[0]
+				if id := code.IdentOf(result); id != nil {
+					// s, err := c.CallServerStream(...); return s
+					if d := c.reaching(c.info.Uses[id], ret.Pos()); d != nil && d.rhs != nil {
+						result = d.rhs
+					}
+				}
+				if call, ok := ast.Unparen(result).(*ast.CallExpr); ok {
 					inner = call
 					break
 				}
