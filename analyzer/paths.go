@@ -88,16 +88,30 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 			cancels = append(cancels, n.cancel)
 		}
 	}
-	for cur := range fn.Preorder((*ast.Ident)(nil)) {
-		v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
-		switch {
-		case !ok:
-		case s.ctxKnown():
-			if slices.Contains(cancels, types.Object(v)) {
+	scopes := []inspector.Cursor{fn}
+	if task, ok := c.cursorOf(u.taskFunc); ok && !fn.Contains(task) {
+		// The blocked task is a function of its own (a method value,
+		// g.Go(t.run)): a watcher or callback it starts counts too, its
+		// receiver and parameters what the caller gave.
+		scopes = append(scopes, task)
+	}
+	outer := c.bound
+	defer func() { c.bound = outer }()
+	for i, scope := range scopes {
+		if i > 0 {
+			c.bound = u.taskFrame
+		}
+		for cur := range scope.Preorder((*ast.Ident)(nil)) {
+			v, ok := c.info.Uses[cur.Node().(*ast.Ident)].(*types.Var)
+			switch {
+			case !ok:
+			case s.ctxKnown():
+				if slices.Contains(cancels, types.Object(v)) {
+					cancelRef(cur)
+				}
+			case isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s):
 				cancelRef(cur)
 			}
-		case isCancelFunc(v.Type()) && !c.cancelsNewContext(v, s):
-			cancelRef(cur)
 		}
 	}
 	if name := closer(s.kind); name != "" {

@@ -56,6 +56,7 @@ var regressions = []string{
 	"fieldctxwrapped",    // metadata.AppendToOutgoingContext(t.sctx, ...): false report; fix undefined: t
 	"taskdefercancel",    // a receiving method task's defer t.cancel() taken for a closing method
 	"pkggroupbidi",       // package-level group, bidi: message says to create it with :=
+	"taskwatcherfield",   // a method task's own watcher on t.gctx: false report
 }
 
 // TestRegressions runs the regression packages (one package with

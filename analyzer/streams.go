@@ -48,7 +48,8 @@ type use struct {
 	recv   string        // the stream as written at the blocking call
 	// taskFunc is the function the task runs: a cancel deferred there
 	// runs only once the task returns, too late to free it.
-	taskFunc ast.Node
+	taskFunc  ast.Node
+	taskFrame *frame // what taskFunc's parameters and receiver are bound to
 }
 
 // streamName is how the diagnostic names the stream: as written where it

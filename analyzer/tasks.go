@@ -21,6 +21,7 @@ type taskScan struct {
 	c       *checker
 	visited []ast.Node // functions scanned: a task reaches few
 	root    ast.Node   // the task's own function
+	rootFr  *frame     // and the frame it runs in
 	uses    []*use
 }
 
@@ -72,7 +73,7 @@ func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast
 	}
 	ts.visited = append(ts.visited, fn.Node())
 	if depth == 0 {
-		ts.root = fn.Node()
+		ts.root, ts.rootFr = fn.Node(), fr
 	}
 	fn.Inspect([]ast.Node{(*ast.CallExpr)(nil), (*ast.GoStmt)(nil)}, func(cc inspector.Cursor) bool {
 		call, ok := cc.Node().(*ast.CallExpr)
@@ -84,7 +85,7 @@ func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast
 			here = call
 		}
 		if u := ts.blocking(call, fr); u != nil {
-			u.site, u.via, u.taskFunc = here, via, ts.root
+			u.site, u.via, u.taskFunc, u.taskFrame = here, via, ts.root, ts.rootFr
 			ts.uses = append(ts.uses, u)
 			return true
 		}
