@@ -1,9 +1,11 @@
 // Command bidictxlint reports client RPC streams (connect-go v1 and v2,
-// grpc-go) driven from errgroup tasks that nothing frees when the group's
-// context is done, so that g.Wait() can hang or a goroutine leak, and
-// fixes them: the stream's context is cancelled when the group's is,
-// and a connect-go bidi stream is closed too, since once the server has
-// answered cancelling alone does not free a pending Receive.
+// grpc-go) that a goroutine blocks on (an errgroup task, a
+// sync.WaitGroup or conc goroutine, a plain go statement) and that
+// nothing frees when the code stops, so that Wait can hang or the
+// goroutine leak, and fixes them: the stream's context is cancelled where
+// the code stops, and a connect-go bidi stream is closed too, since once
+// the server has answered cancelling alone does not free a pending
+// Receive.
 //
 // Usage:
 //

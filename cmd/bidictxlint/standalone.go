@@ -43,20 +43,23 @@ type options struct {
 }
 
 const usageText = `bidictxlint reports client RPC streams (connect-go v1 and v2, grpc-go)
-driven from errgroup tasks that nothing frees when the group's context
-is done, so that g.Wait() can hang, and fixes them.
+that a goroutine blocks on (an errgroup task, a sync.WaitGroup or conc
+goroutine, a plain go statement) and that nothing frees when the code
+stops, so that Wait hangs or the goroutine outlives its function, and
+fixes them.
 
 Usage:
 	bidictxlint [flags] packages...
 	go vet -vettool=$(command -v bidictxlint) [flags] packages...
 	go fix -fixtool=$(command -v bidictxlint) [-diff] packages...
 
-The fix cancels the stream's context when the group's context is done,
-context.AfterFunc(gctx, cancel) (deriving the context with
-context.WithCancel when it has no cancel func), and on a connect-go bidi
-stream also closes it, context.AfterFunc(gctx, func() { cancel(); _ =
-stream.CloseResponse() }) (Close in v2): once the server has answered,
-cancelling alone does not free a pending Receive.
+The fix cancels the stream's context where the code stops: for an
+errgroup, context.AfterFunc(gctx, cancel) (deriving the context with
+context.WithCancel when it has no cancel func); on a connect-go bidi
+stream it also closes it, context.AfterFunc(gctx, func() { cancel(); _ =
+stream.CloseResponse() }) (Close in v2), since once the server has
+answered, cancelling alone does not free a pending Receive. Each message
+quotes the code its fix writes.
 
 -fix writes each fixed file whole or not at all (a temporary file
 renamed over it), never edits a generated file or a package that does not
