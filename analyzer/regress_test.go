@@ -57,6 +57,7 @@ var regressions = []string{
 	"taskdefercancel",    // a receiving method task's defer t.cancel() taken for a closing method
 	"pkggroupbidi",       // package-level group, bidi: message says to create it with :=
 	"taskwatcherfield",   // a method task's own watcher on t.gctx: false report
+	"ctortaskdefer",      // a task constructor's literal defers the cancel it is given: false report
 }
 
 // TestRegressions runs the regression packages (one package with

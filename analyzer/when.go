@@ -7,6 +7,7 @@ package analyzer
 import (
 	"go/ast"
 	"go/types"
+	"slices"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -36,8 +37,11 @@ func (c *checker) runsWhileGroupWorks(cur, fn inspector.Cursor, g *group, blocke
 			return true, &cancelSite{arg: cur.Node().(ast.Expr), call: call}
 		}
 		if called {
-			if decl, _ := c.declOf(call, nil); decl.Valid() {
-				return false, nil // a same-package helper: pathsThroughHelpers looks inside
+			if decl, fr := c.declOf(call, nil); decl.Valid() {
+				// g.Go(cancelling(cancel)): a task constructor's literal
+				// that calls it as another task would; any other
+				// same-package helper: pathsThroughHelpers looks inside.
+				return c.taskCtorCalls(call, cur.Node(), decl, fr, g, blocked, s), nil
 			}
 		}
 		if f := c.storedInField(cur); f != nil {
@@ -116,6 +120,35 @@ func (c *checker) isGoCall(call *ast.CallExpr) bool {
 	}
 	k := groupKindOf(c.info.TypeOf(sel.X))
 	return k != notGroup && k.startsTask(sel.Sel.Name) && code.FuncIn(c.info, call, k.path()) != nil
+}
+
+// taskCtorCalls reports whether call, a same-package function given the
+// cancel func (or close) at arg, makes a task of g (g.Go(call)) whose
+// literal calls it on every exit and is not the blocked task.
+func (c *checker) taskCtorCalls(call *ast.CallExpr, arg ast.Node, decl inspector.Cursor, fr *frame, g *group, blocked ast.Node, s *streamRef) bool {
+	if fr == nil || !slices.ContainsFunc(g.tasks, func(t *task) bool { return code.Unparen(t.fn).Node() == call }) {
+		return false
+	}
+	var param types.Object
+	for obj, b := range fr.binds {
+		if b.expr == arg {
+			param = obj
+		}
+	}
+	if param == nil {
+		return false
+	}
+	for lit := range returnedLits(decl) {
+		if lit.Node() == blocked {
+			continue
+		}
+		for ref := range lit.Preorder((*ast.Ident)(nil)) {
+			if c.info.Uses[ref.Node().(*ast.Ident)] == param && ref.ParentEdgeKind() == edge.CallExpr_Fun && c.runsOnEveryExit(lit, ref.Parent(), s) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // runsOnEveryExit reports whether the call at call, inside the task
