@@ -171,6 +171,13 @@ func closer(k streamKind) string {
 	return ""
 }
 
+// isHalfClose reports whether a method of that name half-closes a client
+// stream (connect-go v1's CloseRequest; v2's and grpc-go's CloseSend),
+// after which the server ends the stream.
+func isHalfClose(name string) bool {
+	return name == "CloseRequest" || name == "CloseSend"
+}
+
 // connectV1BidiTypes are the connect-go v1 client stream types whose
 // request side stays open while the response is read.
 var connectV1BidiTypes = map[string]bool{

@@ -185,7 +185,7 @@ func (c *checker) halfClosedBefore(ret inspector.Cursor, s *streamRef) bool {
 	for p, ok := ret, true; ok; p, ok = p.PrevSibling() {
 		for cur := range p.Preorder((*ast.CallExpr)(nil)) {
 			sel, ok := ast.Unparen(cur.Node().(*ast.CallExpr).Fun).(*ast.SelectorExpr)
-			if !ok || sel.Sel.Name != "CloseRequest" && sel.Sel.Name != "CloseSend" {
+			if !ok || !isHalfClose(sel.Sel.Name) {
 				continue
 			}
 			if k := c.streamKind(c.info.TypeOf(sel.X)); k.ok() {
@@ -319,7 +319,7 @@ func (c *checker) closeCalls(fn inspector.Cursor, s *streamRef) (close, half boo
 // closeCall reports whether call closes, or half-closes, the stream s.
 func (c *checker) closeCall(call *ast.CallExpr, s *streamRef) (close, half bool) {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok || sel.Sel.Name != closer(s.kind) && sel.Sel.Name != "CloseRequest" {
+	if !ok || sel.Sel.Name != closer(s.kind) && !isHalfClose(sel.Sel.Name) {
 		return false, false
 	}
 	k := c.streamKind(c.info.TypeOf(sel.X))
@@ -329,7 +329,7 @@ func (c *checker) closeCall(call *ast.CallExpr, s *streamRef) (close, half bool)
 	if r := c.resolveStream(sel.X, nil, call.Pos(), k); r == nil || r.key != s.key {
 		return false, false
 	}
-	return sel.Sel.Name == closer(s.kind), sel.Sel.Name == "CloseRequest"
+	return sel.Sel.Name == closer(s.kind), isHalfClose(sel.Sel.Name)
 }
 
 // funcBody returns the body of the function at fn.
