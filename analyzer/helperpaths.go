@@ -22,8 +22,9 @@ import (
 // where Stop cancels
 // the stream's context or closes the stream, and a helper given the
 // group's context that registers such a func (closeOnDone(gctx, stream)).
-// cancels are the cancel funcs of the stream's context.
-func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, r *paths) {
+// cancels are the cancel funcs of the stream's context; task is the
+// blocked task's function, which pathsTo searches itself.
+func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *group, fn inspector.Cursor, task ast.Node, r *paths) {
 	if !g.failureCancels() {
 		return
 	}
@@ -45,6 +46,9 @@ func (c *checker) pathsThroughHelpers(s *streamRef, cancels []types.Object, g *g
 			}
 			for inner := range decl.Preorder((*ast.CallExpr)(nil)) {
 				reg := inner.Node().(*ast.CallExpr)
+				if code.Within(task, reg.Pos()) {
+					continue // the blocked task's own literal: pathsTo has searched it, in order
+				}
 				if lit, ok := ast.Unparen(reg.Fun).(*ast.FuncLit); ok && c.watches(lit.Body, fr, g) {
 					if _, isGo := inner.Parent().Node().(*ast.GoStmt); isGo {
 						e.scan(inner.ChildAt(edge.CallExpr_Fun, -1), fr, 0) // a watcher goroutine

@@ -65,8 +65,13 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 		return r
 	}
 	lateAfter := token.NoPos // a cancel wired in the task after a blocking opening there is too late
-	if blockingOpen(s) && code.Within(u.taskFunc, s.open.Pos()) {
-		lateAfter = s.open.End()
+	if blockingOpen(s) {
+		switch {
+		case code.Within(u.taskFunc, s.open.Pos()):
+			lateAfter = s.open.End()
+		case s.assign != nil && code.Within(u.taskFunc, s.assign.stmt.Node().Pos()):
+			lateAfter = s.assign.stmt.Node().End() // s, err := open(sctx, client): a helper opens it
+		}
 	}
 	cancelRef := func(ref inspector.Cursor) {
 		if ok, site := c.runsWhileGroupWorks(ref, fn, g, u.taskFunc, u.stream); ok {
@@ -128,7 +133,7 @@ func (c *checker) pathsTo(u *use, g *group) paths {
 		}
 	}
 	if !r.cancelled || !r.closed {
-		c.pathsThroughHelpers(s, cancels, g, fn, &r)
+		c.pathsThroughHelpers(s, cancels, g, fn, u.taskFunc, &r)
 	}
 	return r
 }
