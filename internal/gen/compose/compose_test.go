@@ -25,7 +25,7 @@ func TestDeterministic(t *testing.T) {
 }
 
 // TestCoverage checks that every value of every dimension survives
-// normalisation in some unit of a few thousand, that the three verdicts
+// normalisation in some unit of six thousand, that the three verdicts
 // all occur, and that every file parses.
 func TestCoverage(t *testing.T) {
 	var seen [numDims]map[int]bool
@@ -34,7 +34,7 @@ func TestCoverage(t *testing.T) {
 	}
 	verdicts := make(map[Verdict]int)
 	var units []Unit
-	for id := range 3000 {
+	for id := range 6000 {
 		u := New(1, id)
 		units = append(units, u)
 		verdicts[u.Verdict]++

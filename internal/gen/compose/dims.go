@@ -69,7 +69,7 @@ var dimValues = [numDims][]string{
 	DPath:      {"none", "deferTask", "afterFunc", "closeOnly", "watcher", "watcherTask", "method", "closeSend", "siblingAll", "siblingSuccess"},
 	DClose:     {"no", "yes"},
 	DWire:      {"beforeOpen", "afterOpen"},
-	DJoin:      {"errgroup"},
+	DJoin:      {"errgroup", "errorPool"},
 }
 
 // Values of the dimensions, named for the generator's code.
@@ -212,6 +212,13 @@ const (
 	wireAfterOpen
 )
 
+const (
+	joinErrgroup = iota
+	// joinErrorPool: conc's pool.New().WithErrors(), an ErrorPool: tasks
+	// that return errors, no context, like a zero-value errgroup.
+	joinErrorPool
+)
+
 // Dims holds one value per dimension, as an index into its values.
 type Dims [numDims]int
 
@@ -323,6 +330,15 @@ func (d *Dims) normalise() {
 }
 
 func (d *Dims) normaliseOnce() {
+	// The join: a conc ErrorPool is made one way and has no context (its
+	// group value reads zeroVar).
+	if d[DJoin] == joinErrorPool {
+		d[DGroup] = groupZeroVar
+		if d[DTask] == taskTryGo {
+			d[DTask] = taskLiteral
+		}
+	}
+
 	// Library, kind, API and method.
 	switch d[DLib] {
 	case libV1:

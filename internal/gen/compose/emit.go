@@ -67,11 +67,12 @@ const (
 	impGRPC     = `"google.golang.org/grpc"`
 	impMetadata = `"google.golang.org/grpc/metadata"`
 	impErrgroup = `"golang.org/x/sync/errgroup"`
+	impPool     = `"github.com/sourcegraph/conc/pool"`
 	impChatGRPC = `"example.com/real/gen/chatgrpc"`
 	impChatV2   = `"example.com/real/gen/chatv2"`
 )
 
-var allImports = []string{impContext, impTime, impConnect, impConnect2, impGRPC, impMetadata, impErrgroup, impChatGRPC, impChatV2}
+var allImports = []string{impContext, impTime, impConnect, impConnect2, impGRPC, impMetadata, impErrgroup, impPool, impChatGRPC, impChatV2}
 
 // importName is the name an import spec binds.
 func importName(spec string) string {
@@ -497,6 +498,16 @@ func (e *emitter) createGroup() {
 	}
 	e.gname, e.gctxName = "g", "gctx"
 	gval := derived("the group's context", pval, stepGroup)
+	if d[DJoin] == joinErrorPool {
+		e.gname, e.gctxName = "p", ""
+		limit := ""
+		if d[DLimit] == 1 {
+			limit = ".WithMaxGoroutines(8)"
+		}
+		e.w.p("p := pool.New()%s.WithErrors()", limit)
+		e.m.zero = true
+		return
+	}
 	switch d[DGroup] {
 	case groupDefine:
 		e.w.p("g, gctx := errgroup.WithContext(%s)", parent)
@@ -862,9 +873,8 @@ func (e *emitter) pathTask() {
 	}
 }
 
-// The join: how a task is started and waited for. Only errgroup is
-// written now; a sync.WaitGroup or a conc pool is a value of DJoin that
-// these two (and createGroup) switch on.
+// The join: how a task is started and waited for. An errgroup and a conc
+// ErrorPool (made in createGroup) start and wait the same way.
 
 // start starts the task fn (a func() error expression); the blocked
 // task uses TryGo when the dimension says so.
