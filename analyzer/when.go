@@ -253,7 +253,8 @@ func (c *checker) isAfterFunc(call *ast.CallExpr) bool {
 // context that is done while the group works: the group's context (or
 // one derived from it) when a task's failure cancels it, or a context
 // whose cancel func runs while the tasks work, as when the function
-// cancels before it waits (docs/rules.md#cancellation-paths).
+// cancels before it waits, or hands the cancel func to a task (a field
+// its method calls, a task constructor) (docs/rules.md#cancellation-paths).
 func (c *checker) onGroupContext(call *ast.CallExpr, g *group, s *streamRef) bool {
 	ctx := c.ctxAt(call.Args[0], call.Pos())
 	if g.failureCancels() && underGroup(ctx, g) {
@@ -262,8 +263,11 @@ func (c *checker) onGroupContext(call *ast.CallExpr, g *group, s *streamRef) boo
 	fn := g.outerFn()
 	for _, n := range cancelFuncs(ctx) {
 		for cur := range fn.Preorder((*ast.Ident)(nil)) {
-			if c.info.Uses[cur.Node().(*ast.Ident)] != n.cancel || cur.ParentEdgeKind() != edge.CallExpr_Fun {
-				continue // only a call of the cancel func, not a hand-off, which could lead back here
+			if c.info.Uses[cur.Node().(*ast.Ident)] != n.cancel {
+				continue
+			}
+			if call, ok := cur.Parent().Node().(*ast.CallExpr); ok && cur.ParentEdgeKind() == edge.CallExpr_Args && c.isAfterFunc(call) {
+				continue // a cancel registered on a context: that could lead back here
 			}
 			if ok, _ := c.runsWhileGroupWorks(cur, fn, g, nil, s); ok {
 				return true

@@ -69,7 +69,7 @@ var dimValues = [numDims][]string{
 	DPath:      {"none", "deferTask", "afterFunc", "closeOnly", "watcher", "watcherTask", "method", "closeSend", "siblingAll", "siblingSuccess"},
 	DClose:     {"no", "yes"},
 	DWire:      {"beforeOpen", "afterOpen"},
-	DJoin:      {"errgroup", "errorPool"},
+	DJoin:      {"errgroup", "errorPool", "waitGroup"},
 }
 
 // Values of the dimensions, named for the generator's code.
@@ -217,6 +217,9 @@ const (
 	// joinErrorPool: conc's pool.New().WithErrors(), an ErrorPool: tasks
 	// that return errors, no context, like a zero-value errgroup.
 	joinErrorPool
+	// joinWaitGroup: a sync.WaitGroup with wg.Go: tasks that return
+	// nothing (see noErrorTasks), no context, no limit.
+	joinWaitGroup
 )
 
 // Dims holds one value per dimension, as an index into its values.
@@ -259,7 +262,7 @@ func (d Dims) Applies(x Dim) bool {
 	case DParent:
 		return !zeroGroup(d[DGroup])
 	case DLimit:
-		return d[DGroup] != groupCtor
+		return d[DGroup] != groupCtor && d[DJoin] != joinWaitGroup
 	case DOther:
 		return d[DCount] == countTwo
 	case DClose:
@@ -330,9 +333,9 @@ func (d *Dims) normalise() {
 }
 
 func (d *Dims) normaliseOnce() {
-	// The join: a conc ErrorPool is made one way and has no context (its
-	// group value reads zeroVar).
-	if d[DJoin] == joinErrorPool {
+	// The join: a conc ErrorPool or a sync.WaitGroup is made one way and
+	// has no context (its group value reads zeroVar).
+	if d[DJoin] != joinErrgroup {
 		d[DGroup] = groupZeroVar
 		if d[DTask] == taskTryGo {
 			d[DTask] = taskLiteral

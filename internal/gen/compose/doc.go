@@ -41,10 +41,11 @@
 //     every path or only on success; whether the path also closes the
 //     stream; in a task, whether it is wired before or after the opening
 //     call.
-//   - join: how the tasks are joined: an errgroup, or a conc ErrorPool
-//     (pool.New().WithErrors(), with WithMaxGoroutines for the limit),
-//     which has no context, as a zero-value errgroup. sync.WaitGroup and
-//     conc.WaitGroup, whose tasks return nothing, are not generated yet.
+//   - join: how the tasks are joined: an errgroup, a conc ErrorPool
+//     (pool.New().WithErrors(), with WithMaxGoroutines for the limit), or
+//     a sync.WaitGroup with wg.Go, whose tasks are written as an
+//     errgroup's and then lose their results (noErrorTasks); the last
+//     two have no context, as a zero-value errgroup.
 //
 // A random choice is normalised into code that builds and vets: a value
 // that cannot apply is replaced (a zero-value group has no context to

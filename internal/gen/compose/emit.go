@@ -42,6 +42,12 @@ func FromDims(seed int64, id int, d Dims) Unit {
 	e.function()
 	v, why := e.m.verdict()
 	src := strings.Join(append(e.decls, e.fn.String()), "\n")
+	if d[DJoin] == joinWaitGroup {
+		var err error
+		if src, err = noErrorTasks(src, e.gname); err != nil {
+			panic("compose: a WaitGroup unit does not parse: " + err.Error()) // a generator bug
+		}
+	}
 	var imports []string
 	for _, imp := range allImports {
 		if regexp.MustCompile(`(^|[^\w.])` + importName(imp) + `\.`).MatchString(src) {
@@ -68,11 +74,12 @@ const (
 	impMetadata = `"google.golang.org/grpc/metadata"`
 	impErrgroup = `"golang.org/x/sync/errgroup"`
 	impPool     = `"github.com/sourcegraph/conc/pool"`
+	impSync     = `"sync"`
 	impChatGRPC = `"example.com/real/gen/chatgrpc"`
 	impChatV2   = `"example.com/real/gen/chatv2"`
 )
 
-var allImports = []string{impContext, impTime, impConnect, impConnect2, impGRPC, impMetadata, impErrgroup, impPool, impChatGRPC, impChatV2}
+var allImports = []string{impContext, impTime, impConnect, impConnect2, impGRPC, impMetadata, impErrgroup, impPool, impSync, impChatGRPC, impChatV2}
 
 // importName is the name an import spec binds.
 func importName(spec string) string {
@@ -498,6 +505,12 @@ func (e *emitter) createGroup() {
 	}
 	e.gname, e.gctxName = "g", "gctx"
 	gval := derived("the group's context", pval, stepGroup)
+	if d[DJoin] == joinWaitGroup {
+		e.gname, e.gctxName = "wg", ""
+		e.w.p("var wg sync.WaitGroup")
+		e.m.zero = true
+		return
+	}
 	if d[DJoin] == joinErrorPool {
 		e.gname, e.gctxName = "p", ""
 		limit := ""
@@ -563,6 +576,9 @@ func (e *emitter) openInFunction() {
 	if inTaskOpen(d[DOpen]) {
 		e.stream = streamAccess{isNil: true}
 		e.m.openInTask = true
+		// A WaitGroup task that opens its own stream in a statement: the
+		// rules leave such a stream to the task (model.ownStream).
+		e.m.ownStream = d[DJoin] == joinWaitGroup && (d[DOpen] == openInTask || d[DOpen] == openReconnect)
 		return
 	}
 	if d[DOpen] == openLoopTasks {
@@ -873,8 +889,9 @@ func (e *emitter) pathTask() {
 	}
 }
 
-// The join: how a task is started and waited for. An errgroup and a conc
-// ErrorPool (made in createGroup) start and wait the same way.
+// The join: how a task is started and waited for. An errgroup, a conc
+// ErrorPool and a sync.WaitGroup (made in createGroup) start the same
+// way; a WaitGroup's tasks lose their results afterwards (noErrorTasks).
 
 // start starts the task fn (a func() error expression); the blocked
 // task uses TryGo when the dimension says so.
@@ -894,6 +911,9 @@ func (e *emitter) startAround() (string, string) {
 
 // wait is the statement that waits for the tasks and returns.
 func (e *emitter) wait() string {
+	if e.d[DJoin] == joinWaitGroup {
+		return e.gname + ".Wait()\nreturn nil"
+	}
 	return "return " + e.gname + ".Wait()"
 }
 

@@ -110,7 +110,12 @@ type model struct {
 	taskInLoop        bool // a Go call site in a loop
 	blockInTask       bool // the blocking call runs in a task, not in a goroutine it starts
 	openInTask        bool
-	paths             []pathFact
+	// a sync.WaitGroup task assigns its own stream: whether another task
+	// that returns strands it is not settled by the facts, and the
+	// analyzer leaves such a stream to its task
+	// (docs/rules.md#groups-without-a-context)
+	ownStream bool
+	paths     []pathFact
 	// the stream reaches the task through a channel, map or slice: its
 	// context is not visible to an analysis of the function
 	invisible string
@@ -160,6 +165,9 @@ func (m *model) verdictUnder(f facts) (Verdict, string) {
 	connect := m.lib != libGRPC
 	bidi := connect && m.kind == kindBidi
 	several := m.tasks >= 2 || m.taskInLoop
+	if m.ownStream && several {
+		return Unknown, "a WaitGroup task's own stream, while another task returns"
+	}
 
 	free := func(cancelled, closed bool) bool {
 		switch {
