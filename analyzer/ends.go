@@ -228,10 +228,25 @@ func (c *checker) onStream(ifs *ast.IfStmt, s *streamRef) bool {
 	}
 	ast.Inspect(ifs.Cond, check)
 	if !found {
-		// err != nil, with err assigned by a blocking call on s just before.
+		// err != nil, with err assigned by a blocking call on s before, by
+		// every assignment that reaches the if: an err that may come from
+		// elsewhere (line, err := next(); if err == nil { err =
+		// s.Send(line) }) is no end of the stream.
 		for _, id := range identsIn(ifs.Cond) {
-			if d := c.reaching(c.info.Uses[id], ifs.Pos()); d != nil && d.rhs != nil {
-				ast.Inspect(d.rhs, check)
+			assigns, entry := c.reachingValues(c.info.Uses[id], ifs.Pos())
+			if entry || len(assigns) == 0 {
+				continue
+			}
+			all := true
+			for _, d := range assigns {
+				found = false
+				if d.rhs != nil {
+					ast.Inspect(d.rhs, check)
+				}
+				all = all && found
+			}
+			if found = all; found {
+				break
 			}
 		}
 	}

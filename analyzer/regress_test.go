@@ -39,6 +39,7 @@ var regressions = []string{
 	// Found on code written independently of the catalogue.
 	"siblingsuccess",         // a sibling cancels only on its success path
 	"v2halfclose",            // a v2 sender ending with CloseSend taken for one that strands the receiver
+	"errfromelsewhere",       // an if on an err that Send or the producer set taken for the stream's end (e2e errpool)
 	"deferfieldcancel",       // defer r.cancel() in the blocked task
 	"wiredafteropen",         // a server stream's cancel wired after its blocking open
 	"throughreceiver",        // stream or context through the receiver or a constructor
