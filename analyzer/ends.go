@@ -98,7 +98,7 @@ func isError(t types.Type) bool {
 // enough.
 func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 	s := u.stream
-	if g.hasSeveralTasks() && (g.kind == errGroup || g.failureCancels() || c.anotherReturnsEarly(g, t, s)) {
+	if g.hasSeveralTasks() && (g.kind == errGroup || g.failureCancels() || c.anotherReturnsEarly(u, g, t)) {
 		return true
 	}
 	if c.stopsBeforeWait(g) {
@@ -111,14 +111,16 @@ func (c *checker) groupEndsElsewhere(u *use, g *group, t *task) bool {
 }
 
 // anotherReturnsEarly reports, for a group whose tasks' failure cancels
-// nothing, whether a task other than t can return while the stream s is
+// nothing, whether a task other than t can return while u's stream is
 // still open, leaving the function to wait for t: a task in a loop (one
 // per iteration), or one that does not end only with the stream. A
 // receive loop that returns when a call on s fails ends with the stream,
 // and so frees no one and strands no one; and a stream the task opens
-// itself is no other task's (docs/rules.md#groups-without-a-context).
-func (c *checker) anotherReturnsEarly(g *group, t *task, s *streamRef) bool {
-	if s.assign != nil && code.Unparen(t.fn).Contains(s.assign.stmt) && !(s.ctxKnown() && underGroup(s.ctx, g)) && !c.tasksFail(g) {
+// itself, in its literal or in the method or function it runs, is no
+// other task's (docs/rules.md#groups-without-a-context).
+func (c *checker) anotherReturnsEarly(u *use, g *group, t *task) bool {
+	s := u.stream
+	if s.assign != nil && code.Within(u.taskFunc, s.assign.stmt.Node().Pos()) && !(s.ctxKnown() && underGroup(s.ctx, g)) && !c.tasksFail(g) {
 		return false // opened in the task itself, not on the pool's context, by tasks that cannot fail: no other task's business
 	}
 	for _, o := range g.tasks {

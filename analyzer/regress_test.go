@@ -40,6 +40,7 @@ var regressions = []string{
 	"siblingsuccess",         // a sibling cancels only on its success path
 	"v2halfclose",            // a v2 sender ending with CloseSend taken for one that strands the receiver
 	"errfromelsewhere",       // an if on an err that Send or the producer set taken for the stream's end (e2e errpool)
+	"ownstreammethod",        // a method task opening its own stream taken for one sharing it
 	"deferfieldcancel",       // defer r.cancel() in the blocked task
 	"wiredafteropen",         // a server stream's cancel wired after its blocking open
 	"throughreceiver",        // stream or context through the receiver or a constructor
