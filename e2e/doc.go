@@ -27,7 +27,8 @@
 //     return (gap_test.go); grpc-go's groupctx is correct as written
 //     (clean_test.go);
 //   - the joins beyond errgroup (scenario/joins.go, joins_test.go), which
-//     bidictxlint does not report yet: clients whose receive loop a
+//     bidictxlint reports as it does errgroup's (TestAnalyzerReportsClients
+//     ranges over them too): clients whose receive loop a
 //     sync.WaitGroup (wg.Go, wg.Add/Done), a conc.WaitGroup or a conc pool
 //     (Pool, ErrorPool, ContextPool with and without WithCancelOnError)
 //     waits for hang in that wait once they cancel (or a task fails) on an

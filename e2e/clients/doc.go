@@ -46,8 +46,8 @@
 // fails (scenario.Succeed), every fixed client must deliver what its
 // original delivers.
 //
-// Beyond errgroup (scenario/joins.go; bidictxlint does not report these
-// yet): clients whose receive loop another join waits for, all on a bidi
+// Beyond errgroup (scenario/joins.go; bidictxlint reports these as it
+// does the errgroup clients): clients whose receive loop another join waits for, all on a bidi
 // stream against a peer that has answered. Each decides to stop (a cancel
 // before its wait, or a task that returns its error) with nothing that
 // frees a connect-go Receive, so its wait hangs (scenario.Joins); the
