@@ -8,7 +8,8 @@
 // TestServerFacts), so on connect-go only the client's close ends them.
 // The Restructured twins return the backend's error at once, which ends
 // the stream and with it the receive loop, and wait for the loop only when
-// the backend succeeded. bidictxlint does not report the former yet.
+// the backend succeeded. bidictxlint reports the former and not the twins
+// (TestAnalyzerReportsJoinHandlers).
 package joins
 
 import (
