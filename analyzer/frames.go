@@ -126,15 +126,6 @@ func (c *checker) bindFields(nf *frame, fields *ast.FieldList, args []ast.Expr, 
 	}
 }
 
-// funcDecl returns the declaration of fn if it is in the package being
-// analysed.
-func (c *checker) funcDecl(fn *types.Func) inspector.Cursor {
-	if fn == nil || fn.Pkg() != c.pass.Pkg {
-		return inspector.Cursor{}
-	}
-	return c.decls[fn.Origin()]
-}
-
 // fieldValue finds the value stored in field of x when x is traced to a
 // local variable built by a composite literal `&T{f: v}` or assigned
 // `x.f = v` before it is used.

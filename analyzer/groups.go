@@ -231,7 +231,7 @@ func (c *checker) assignAt(lhs ast.Expr, stmt inspector.Cursor) *assign {
 		return nil
 	}
 	v, _ := c.info.ObjectOf(id).(*types.Var)
-	for _, d := range c.assigns[v] {
+	for _, d := range c.assignsOf(v) {
 		if d.stmt == stmt && d.lhs == lhs {
 			return d
 		}

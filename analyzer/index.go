@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
 	"golang.org/x/tools/go/ast/inspector"
@@ -11,30 +12,41 @@ import (
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 )
 
-// An index is what one walk of a package's syntax records before any
-// check runs: every assignment, the same-package function declarations,
-// the Go calls on group variables, and the calls, sends and collected
-// values that hand streams and groups on. It is the pipeline's first
-// step; the checks read it and never walk the package again.
+// An index is what the checks ask of a package's syntax: the
+// same-package function declarations, the go statements and the Go calls
+// on group variables, found before any check runs, and every assignment
+// and the calls, sends and collected values that hand streams and groups
+// on, recorded per top-level declaration by one walk of that declaration
+// when a check first asks about it (docs/performance.md#the-index). A question about
+// a local variable walks only the declaration that holds it; one about a
+// struct field, a package variable or a function's callers walks the rest
+// of the package, once. The checks never walk the package themselves.
 type index struct {
 	info *types.Info
+	pkg  *types.Package
 
-	// assigns holds the assignments to each variable or struct field, in
-	// source order; assignsIn the same, per top-level declaration, and
-	// pkgDecl a package variable's declaration.
-	assigns   map[*types.Var][]*assign
-	assignsIn map[declKey][]*assign
-	pkgDecl   map[*types.Var]*assign
 	// files holds each file's top-level declarations, to find the one
 	// that holds a position.
 	files []fileDecls
-	// decls holds the declarations of the package's functions and
-	// methods, for following helpers.
-	decls map[*types.Func]inspector.Cursor
 	// goCalls are the g.Go(f) and g.TryGo(f) calls on a group variable,
-	// in the order of the walk; goStmts the go statements.
+	// in source order; goStmts the go statements.
 	goCalls []*goCall
 	goStmts []inspector.Cursor
+
+	// segs holds what each top-level declaration records, once walked;
+	// all the same merged over the package, in source order, once asked
+	// for (whole).
+	segs map[ast.Decl]*segment
+	all  *segment
+	// pkgDecl holds a package variable's declaration.
+	pkgDecl map[*types.Var]*assign
+}
+
+// A segment is what the walk of some declarations records.
+type segment struct {
+	// assigns holds the assignments to each variable or struct field, in
+	// source order.
+	assigns map[*types.Var][]*assign
 	// calls holds the calls of each function of the package, for
 	// following a group handed to a helper.
 	calls map[*types.Func][]inspector.Cursor
@@ -50,10 +62,14 @@ type index struct {
 	elems map[*types.Var][]*assign
 }
 
-// A declKey is a variable within one top-level declaration.
-type declKey struct {
-	v   *types.Var
-	top ast.Decl
+func newSegment() *segment {
+	return &segment{
+		assigns:    make(map[*types.Var][]*assign),
+		calls:      make(map[*types.Func][]inspector.Cursor),
+		fieldCalls: make(map[*types.Var][]inspector.Cursor),
+		sends:      make(map[*types.Var][]*ast.SendStmt),
+		elems:      make(map[*types.Var][]*assign),
+	}
 }
 
 // An assign is one assignment to a variable (or to a struct field
@@ -114,20 +130,17 @@ type goCall struct {
 	spawned bool
 }
 
-// newIndex walks the package once.
-func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *index {
+// newIndex lists the package's declarations and go statements, and
+// walks the declarations that hold one of starts (the selections of a
+// method named Go or TryGo, selections) for the group calls among them;
+// the rest waits for a question (segment).
+func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, starts []token.Pos) *index {
 	x := &index{
-		info:       info,
-		calls:      make(map[*types.Func][]inspector.Cursor),
-		fieldCalls: make(map[*types.Var][]inspector.Cursor),
-		assignsIn:  make(map[declKey][]*assign),
-		pkgDecl:    make(map[*types.Var]*assign),
-		sends:      make(map[*types.Var][]*ast.SendStmt),
-		elems:      make(map[*types.Var][]*assign),
-		assigns:    make(map[*types.Var][]*assign),
-		decls:      make(map[*types.Func]inspector.Cursor),
+		info:    info,
+		pkg:     pkg,
+		segs:    make(map[ast.Decl]*segment),
+		pkgDecl: make(map[*types.Var]*assign),
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil), (*ast.GoStmt)(nil)}
 	for file := range root.Children() {
 		f, ok := file.Node().(*ast.File)
 		if !ok {
@@ -135,46 +148,187 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor) *inde
 		}
 		tops := fileDecls{file: f}
 		for decl := range file.Children() {
-			top, ok := decl.Node().(ast.Decl)
-			if !ok {
+			if _, ok := decl.Node().(ast.Decl); !ok {
 				continue
 			}
 			tops.decls = append(tops.decls, decl)
-			if fd, ok := top.(*ast.FuncDecl); ok && fd.Body != nil {
-				if fn, ok := info.Defs[fd.Name].(*types.Func); ok {
-					x.decls[fn] = decl
-				}
-			}
-			for cur := range decl.Preorder(filter...) {
-				switch n := cur.Node().(type) {
-				case *ast.AssignStmt:
-					x.addAssign(cur, n, top)
-				case *ast.ValueSpec:
-					x.addValueSpec(cur, n, top)
-				case *ast.CallExpr:
-					x.addGoCall(cur, n)
-					if fn := code.StaticFunc(info, n); fn != nil && fn.Pkg() == pkg {
-						x.calls[fn] = append(x.calls[fn], cur)
-					} else if f := calledField(info, n); f != nil {
-						x.fieldCalls[f] = append(x.fieldCalls[f], cur)
-					}
-				case *ast.RangeStmt:
-					x.addRange(cur, n, top)
-				case *ast.GoStmt:
-					x.goStmts = append(x.goStmts, cur)
-				case *ast.SendStmt:
-					if id, ok := ast.Unparen(n.Chan).(*ast.Ident); ok {
-						if v, ok := info.Uses[id].(*types.Var); ok {
-							x.sends[v] = append(x.sends[v], n)
-						}
-					}
-				}
-			}
 		}
 		x.files = append(x.files, tops)
 	}
+	for cur := range root.Preorder((*ast.GoStmt)(nil)) {
+		x.goStmts = append(x.goStmts, cur)
+	}
+	holds := make(map[ast.Decl]bool) // declarations that select a method Go or TryGo
+	for _, pos := range starts {
+		if top := x.topAt(pos); top != nil {
+			holds[top] = true
+		}
+	}
+	for _, f := range x.files {
+		for _, decl := range f.decls {
+			if !holds[decl.Node().(ast.Decl)] {
+				continue
+			}
+			for cur := range decl.Preorder((*ast.CallExpr)(nil)) {
+				x.addGoCall(cur, cur.Node().(*ast.CallExpr))
+			}
+		}
+	}
 	return x
 }
+
+// topAt returns the top-level declaration that holds pos, or nil.
+func (x *index) topAt(pos token.Pos) ast.Decl {
+	if cur := x.topCursorAt(pos); cur.Valid() {
+		return cur.Node().(ast.Decl)
+	}
+	return nil
+}
+
+// topCursorAt returns the cursor of the top-level declaration that holds
+// pos, found by binary search, or the zero Cursor.
+func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
+	for _, f := range x.files {
+		if !code.Within(f.file, pos) {
+			continue
+		}
+		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
+		if i < len(f.decls) && code.Within(f.decls[i].Node(), pos) {
+			return f.decls[i]
+		}
+	}
+	return inspector.Cursor{}
+}
+
+// funcDecl returns the declaration of the package's function or method
+// fn (its origin, if an instance), or the zero Cursor.
+func (x *index) funcDecl(fn *types.Func) inspector.Cursor {
+	if fn == nil || fn.Pkg() != x.pkg {
+		return inspector.Cursor{}
+	}
+	fn = fn.Origin()
+	cur := x.topCursorAt(fn.Pos())
+	if fd, ok := cur.Node().(*ast.FuncDecl); ok && fd.Body != nil && x.info.Defs[fd.Name] == fn {
+		return cur
+	}
+	return inspector.Cursor{}
+}
+
+// segment returns what the top-level declaration top records, walking it
+// on first use; an empty segment for nil.
+func (x *index) segment(top ast.Decl) *segment {
+	if top == nil {
+		return newSegment()
+	}
+	if sg := x.segs[top]; sg != nil {
+		return sg
+	}
+	sg := newSegment()
+	x.segs[top] = sg
+	cur := x.topCursorAt(top.Pos())
+	if !cur.Valid() || cur.Node() != top {
+		return sg
+	}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
+	for c := range cur.Preorder(filter...) {
+		switch n := c.Node().(type) {
+		case *ast.AssignStmt:
+			x.addAssign(sg, c, n, top)
+		case *ast.ValueSpec:
+			x.addValueSpec(sg, c, n, top)
+		case *ast.CallExpr:
+			if fn := code.StaticFunc(x.info, n); fn != nil && fn.Pkg() == x.pkg {
+				sg.calls[fn] = append(sg.calls[fn], c)
+			} else if f := calledField(x.info, n); f != nil {
+				sg.fieldCalls[f] = append(sg.fieldCalls[f], c)
+			}
+		case *ast.RangeStmt:
+			x.addRange(sg, c, n, top)
+		case *ast.SendStmt:
+			if id, ok := ast.Unparen(n.Chan).(*ast.Ident); ok {
+				if v, ok := x.info.Uses[id].(*types.Var); ok {
+					sg.sends[v] = append(sg.sends[v], n)
+				}
+			}
+		}
+	}
+	return sg
+}
+
+// whole returns what the whole package records, in source order.
+func (x *index) whole() *segment {
+	if x.all != nil {
+		return x.all
+	}
+	all := newSegment()
+	for _, f := range x.files {
+		for _, decl := range f.decls {
+			sg := x.segment(decl.Node().(ast.Decl))
+			for k, v := range sg.assigns {
+				all.assigns[k] = append(all.assigns[k], v...)
+			}
+			for k, v := range sg.calls {
+				all.calls[k] = append(all.calls[k], v...)
+			}
+			for k, v := range sg.fieldCalls {
+				all.fieldCalls[k] = append(all.fieldCalls[k], v...)
+			}
+			for k, v := range sg.sends {
+				all.sends[k] = append(all.sends[k], v...)
+			}
+			for k, v := range sg.elems {
+				all.elems[k] = append(all.elems[k], v...)
+			}
+		}
+	}
+	x.all = all
+	return all
+}
+
+// of returns the segment that answers a question about v: the walk of the
+// declaration that holds v when v is local to it (every assignment of a
+// local variable is within its scope), the whole package otherwise.
+func (x *index) of(v *types.Var) *segment {
+	if v == nil {
+		return newSegment()
+	}
+	if v.Pkg() == x.pkg && !v.IsField() && v.Parent() != nil && v.Parent() != x.pkg.Scope() && v.Parent() != types.Universe {
+		if top := x.topAt(v.Pos()); top != nil {
+			return x.segment(top)
+		}
+	}
+	return x.whole()
+}
+
+// assignsOf returns the assignments of v in the package, in source order.
+func (x *index) assignsOf(v *types.Var) []*assign { return x.of(v).assigns[v] }
+
+// assignsIn returns the assignments of v in the top-level declaration
+// top, in source order.
+func (x *index) assignsIn(v *types.Var, top ast.Decl) []*assign {
+	return x.segment(top).assigns[v]
+}
+
+// declOfVar returns the declaration of the package variable v, or nil.
+func (x *index) declOfVar(v *types.Var) *assign {
+	if v == nil || v.Pkg() != x.pkg || v.Parent() != x.pkg.Scope() {
+		return nil
+	}
+	x.segment(x.topAt(v.Pos()))
+	return x.pkgDecl[v]
+}
+
+// callsOf returns the calls of the package's function fn.
+func (x *index) callsOf(fn *types.Func) []inspector.Cursor { return x.whole().calls[fn] }
+
+// fieldCallsOf returns the calls of the func-valued field f.
+func (x *index) fieldCallsOf(f *types.Var) []inspector.Cursor { return x.whole().fieldCalls[f] }
+
+// sendsOn returns the sends on the channel variable v.
+func (x *index) sendsOn(v *types.Var) []*ast.SendStmt { return x.of(v).sends[v] }
+
+// elemsOf returns the values put into the slice or map variable v.
+func (x *index) elemsOf(v *types.Var) []*assign { return x.of(v).elems[v] }
 
 // calledField returns the struct field that call calls (r.cancel()), or
 // nil.
@@ -190,21 +344,21 @@ func calledField(info *types.Info, call *ast.CallExpr) *types.Var {
 	return nil
 }
 
-func (x *index) addAssign(cur inspector.Cursor, n *ast.AssignStmt, top ast.Decl) {
+func (x *index) addAssign(sg *segment, cur inspector.Cursor, n *ast.AssignStmt, top ast.Decl) {
 	if n.Tok != token.DEFINE && n.Tok != token.ASSIGN {
 		return
 	}
 	for i, lhs := range n.Lhs {
 		switch {
 		case len(n.Rhs) == len(n.Lhs):
-			x.addTarget(cur, lhs, n.Rhs[i], 0, i, n.End(), top)
+			x.addTarget(sg, cur, lhs, n.Rhs[i], 0, i, n.End(), top)
 		case len(n.Rhs) == 1:
-			x.addTarget(cur, lhs, n.Rhs[0], i, 0, n.End(), top)
+			x.addTarget(sg, cur, lhs, n.Rhs[0], i, 0, n.End(), top)
 		}
 	}
 }
 
-func (x *index) addValueSpec(cur inspector.Cursor, n *ast.ValueSpec, top ast.Decl) {
+func (x *index) addValueSpec(sg *segment, cur inspector.Cursor, n *ast.ValueSpec, top ast.Decl) {
 	end := n.End()
 	if p := cur.Parent(); p.Valid() {
 		end = p.Node().End() // a var ( ... ) block takes effect as a whole
@@ -212,29 +366,29 @@ func (x *index) addValueSpec(cur inspector.Cursor, n *ast.ValueSpec, top ast.Dec
 	for i, name := range n.Names {
 		switch {
 		case len(n.Values) == 0:
-			x.addTarget(cur, name, nil, 0, 0, end, top)
+			x.addTarget(sg, cur, name, nil, 0, 0, end, top)
 		case len(n.Values) == len(n.Names):
-			x.addTarget(cur, name, n.Values[i], 0, i, end, top)
+			x.addTarget(sg, cur, name, n.Values[i], 0, i, end, top)
 		case len(n.Values) == 1:
-			x.addTarget(cur, name, n.Values[0], i, 0, end, top)
+			x.addTarget(sg, cur, name, n.Values[0], i, 0, end, top)
 		}
 	}
 }
 
 // addRange records `for _, v := range xs` as an assignment of v whose
 // value is an element of xs (assign.elem).
-func (x *index) addRange(cur inspector.Cursor, n *ast.RangeStmt, top ast.Decl) {
+func (x *index) addRange(sg *segment, cur inspector.Cursor, n *ast.RangeStmt, top ast.Decl) {
 	if n.Value == nil || (n.Tok != token.DEFINE && n.Tok != token.ASSIGN) {
 		return
 	}
 	if v, ok := x.info.ObjectOf(code.IdentOf(n.Value)).(*types.Var); ok {
-		x.add(&assign{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
+		x.add(sg, &assign{obj: v, lhs: n.Value, rhs: n.X, elem: true, stmt: cur, end: n.Body.Lbrace, top: top})
 	}
 }
 
 // addElems records the values an assignment puts into a slice or map
 // variable: xs = append(xs, v...), xs[i] = v, xs := []T{v, ...}.
-func (x *index) addElems(cur inspector.Cursor, lhs, rhs ast.Expr, end token.Pos, top ast.Decl) {
+func (x *index) addElems(sg *segment, cur inspector.Cursor, lhs, rhs ast.Expr, end token.Pos, top ast.Decl) {
 	var container ast.Expr
 	var values []ast.Expr
 	if ix, ok := ast.Unparen(lhs).(*ast.IndexExpr); ok {
@@ -262,13 +416,13 @@ func (x *index) addElems(cur inspector.Cursor, lhs, rhs ast.Expr, end token.Pos,
 		return
 	}
 	for _, val := range values {
-		x.elems[v] = append(x.elems[v], &assign{obj: v, lhs: container, rhs: val, stmt: cur, end: end, top: top})
+		sg.elems[v] = append(sg.elems[v], &assign{obj: v, lhs: container, rhs: val, stmt: cur, end: end, top: top})
 	}
 }
 
-func (x *index) addTarget(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
+func (x *index) addTarget(sg *segment, cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt int, end token.Pos, top ast.Decl) {
 	if rhs != nil && index == 0 {
-		x.addElems(cur, lhs, rhs, end, top)
+		x.addElems(sg, cur, lhs, rhs, end, top)
 	}
 	var obj types.Object
 	switch l := ast.Unparen(lhs).(type) {
@@ -283,15 +437,13 @@ func (x *index) addTarget(cur inspector.Cursor, lhs, rhs ast.Expr, index, rhsAt 
 		}
 	}
 	if v, ok := obj.(*types.Var); ok {
-		x.add(&assign{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
+		x.add(sg, &assign{obj: v, lhs: lhs, rhs: rhs, index: index, rhsAt: rhsAt, stmt: cur, end: end, top: top})
 	}
 }
 
 // add records d in the assignment lists.
-func (x *index) add(d *assign) {
-	x.assigns[d.obj] = append(x.assigns[d.obj], d)
-	k := declKey{d.obj, d.top}
-	x.assignsIn[k] = append(x.assignsIn[k], d)
+func (x *index) add(sg *segment, d *assign) {
+	sg.assigns[d.obj] = append(sg.assigns[d.obj], d)
 	if d.packageLevel() {
 		x.pkgDecl[d.obj] = d
 	}

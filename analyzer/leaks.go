@@ -250,6 +250,10 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 	if recv == nil {
 		return nil
 	}
+	fields := c.streamFields(recv)
+	if len(fields) == 0 {
+		return nil // holds no connect-go bidi stream: nothing to read
+	}
 	var cancel inspector.Cursor
 	closesField, receivesHere := map[*types.Var]bool{}, map[*types.Var]bool{}
 	for cur := range decl.Preorder((*ast.CallExpr)(nil)) {
@@ -269,7 +273,7 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 	if !cancel.Valid() || !(closingName(fd.Name.Name) || c.isFieldCall(cancel, recv) && !c.hasClosingMethod(recv)) {
 		return nil
 	}
-	for _, field := range c.streamFields(recv) {
+	for _, field := range fields {
 		if closesField[field] || receivesHere[field] || !c.receivesOn(recv, field) {
 			continue
 		}

@@ -143,6 +143,18 @@ var receiveMethods = [...]map[string]bool{
 	grpcGo:    {"Recv": true, "RecvMsg": true},
 }
 
+// blockingName holds every method name of blockingMethods and
+// receiveMethods, for the fast exit (callsBlockingMethod).
+var blockingName = func() map[string]bool {
+	names := make(map[string]bool)
+	for _, ms := range append(blockingMethods[:], receiveMethods[:]...) {
+		for m := range ms {
+			names[m] = true
+		}
+	}
+	return names
+}()
+
 // isBlocking reports whether calling method on a stream of kind k can
 // wait for the peer.
 func isBlocking(k streamKind, method string) bool {

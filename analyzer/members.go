@@ -155,7 +155,7 @@ func (c *checker) tasksFromCallers(gc *goCall) iter.Seq2[*group, *task] {
 		if fn == nil {
 			return
 		}
-		for _, site := range c.calls[fn] {
+		for _, site := range c.callsOf(fn) {
 			call := site.Node().(*ast.CallExpr)
 			if i >= len(call.Args) {
 				continue
@@ -177,7 +177,7 @@ func (c *checker) tasksFromCallers(gc *goCall) iter.Seq2[*group, *task] {
 			if g == nil || fr == nil {
 				continue
 			}
-			t := &task{goCall: gc, frame: fr, inLoop: inLoopBelow(site, d.stmt) || inLoopBelow(gc.cur, c.decls[fn])}
+			t := &task{goCall: gc, frame: fr, inLoop: inLoopBelow(site, d.stmt) || inLoopBelow(gc.cur, c.funcDecl(fn))}
 			if !yield(g, t) {
 				return
 			}

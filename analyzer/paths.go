@@ -149,7 +149,7 @@ func (c *checker) cancelsNewContext(v *types.Var, s *streamRef) bool {
 	if s.assign != nil {
 		return false
 	}
-	for _, d := range c.assigns[v] {
+	for _, d := range c.assignsOf(v) {
 		if call, ok := ast.Unparen(d.rhs).(*ast.CallExpr); ok && d.index == 1 && code.FuncIn(c.info, call, contextPath) != nil {
 			return true
 		}

@@ -10,7 +10,6 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
-	"sort"
 
 	"golang.org/x/tools/go/ast/inspector"
 
@@ -29,7 +28,7 @@ func (x *index) reaching(obj types.Object, pos token.Pos) *assign {
 		return nil
 	}
 	var last *assign
-	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
+	for _, d := range x.assignsIn(v, x.topAt(pos)) {
 		if d.end <= pos {
 			last = d
 		}
@@ -37,30 +36,7 @@ func (x *index) reaching(obj types.Object, pos token.Pos) *assign {
 	if last != nil {
 		return last
 	}
-	return x.pkgDecl[v]
-}
-
-// topAt returns the top-level declaration that holds pos, or nil.
-func (x *index) topAt(pos token.Pos) ast.Decl {
-	if cur := x.topCursorAt(pos); cur.Valid() {
-		return cur.Node().(ast.Decl)
-	}
-	return nil
-}
-
-// topCursorAt returns the cursor of the top-level declaration that holds
-// pos, found by binary search, or the zero Cursor.
-func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
-	for _, f := range x.files {
-		if !code.Within(f.file, pos) {
-			continue
-		}
-		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
-		if i < len(f.decls) && code.Within(f.decls[i].Node(), pos) {
-			return f.decls[i]
-		}
-	}
-	return inspector.Cursor{}
+	return x.declOfVar(v)
 }
 
 // reachingValues returns the assignments of obj whose values can reach pos:
@@ -77,7 +53,7 @@ func (x *index) reachingValues(obj types.Object, pos token.Pos) (assigns []*assi
 		return nil, false
 	}
 	entry = true
-	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
+	for _, d := range x.assignsIn(v, x.topAt(pos)) {
 		if d.end > pos {
 			continue
 		}
@@ -125,7 +101,7 @@ func inBothBranches(a, b *assign) bool {
 func (x *index) assignsBefore(obj types.Object, pos token.Pos) []*assign {
 	v, _ := obj.(*types.Var)
 	var out []*assign
-	for _, d := range x.assignsIn[declKey{v, x.topAt(pos)}] {
+	for _, d := range x.assignsIn(v, x.topAt(pos)) {
 		if d.end <= pos {
 			out = append(out, d)
 		}

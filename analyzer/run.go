@@ -2,8 +2,8 @@ package analyzer
 
 import (
 	"go/ast"
+	"go/token"
 	"go/types"
-	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -14,7 +14,8 @@ import (
 
 // The pipeline, in one direction (docs/development.md#the-analyzer):
 //
-//	run      fast exit, then index the package in one walk (index.go)
+//	run      fast exit, then the index: declarations, go statements and
+//	         Go calls, each declaration walked when first asked (index.go)
 //	check    for each group with tasks: the blocking uses of its tasks
 //	         (groups.go, tasks.go, streams.go, contexts.go) and the
 //	         cancellation paths that reach them (paths.go)
@@ -34,28 +35,34 @@ type checker struct {
 	settings Settings
 	*index
 
-	groups map[*assign]*group  // the group each creation makes (groupOf)
-	ctxs   map[ctxKey]*ctxNode // each context value (ctxAt)
+	groups map[*assign]*group          // the group each creation makes (groupOf)
+	ctxs   map[ctxKey]*ctxNode         // each context value (ctxAt)
+	kinds  map[*types.Named]streamKind // each type's stream kind (streamKind)
 	// bound is the frame whose parameters a context value being built
 	// refers to, while streamOpenedBy builds one (contexts.go).
 	bound *frame
 }
 
 func run(pass *analysis.Pass, s Settings) (any, error) {
-	if !dependsOnStreams(pass.Pkg) {
+	if pass.TypesInfo == nil {
+		return nil, nil
+	}
+	blocks, starts := selections(pass.TypesInfo)
+	if !blocks || !dependsOnStreams(pass.Pkg) {
 		return nil, nil // no stream can be opened or received here
 	}
 	in, ok := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
-	if !ok || pass.TypesInfo == nil {
+	if !ok {
 		return nil, nil
 	}
 	c := &checker{
 		pass:     pass,
 		info:     pass.TypesInfo,
 		settings: s,
-		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root()),
+		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root(), starts),
 		groups:   make(map[*assign]*group),
 		ctxs:     make(map[ctxKey]*ctxNode),
+		kinds:    make(map[*types.Named]streamKind),
 	}
 	planner := fix.NewPlanner(pass.Fset, pass.TypesInfo)
 	grouped := make(map[*ast.CallExpr]bool) // go statements a group waits for
@@ -73,6 +80,30 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 	return nil, nil
 }
 
+// selections reads the type checker's selections, not the syntax, for
+// the fast exit and the index. blocks reports whether a method that can
+// wait for the peer (blockingMethods, receiveMethods: Receive, Recv,
+// Send, ...) is selected anywhere in the package: every finding starts
+// from such a call, on a stream, a local interface over one or a type
+// embedding one (taskScan.blocking), or from a wrapper's Receive
+// (receivesOn), so a package that selects none has nothing to report
+// (docs/performance.md#the-fast-exit). starts are the positions of the
+// selections of a method Go or TryGo, where a group can start a task.
+func selections(info *types.Info) (blocks bool, starts []token.Pos) {
+	for sel, s := range info.Selections {
+		if s.Kind() != types.MethodVal {
+			continue
+		}
+		switch name := s.Obj().Name(); name {
+		case "Go", "TryGo":
+			starts = append(starts, sel.Pos())
+		default:
+			blocks = blocks || blockingName[name]
+		}
+	}
+	return blocks, starts
+}
+
 // dependsOnStreams reports whether pkg imports, directly or not, one of
 // the RPC libraries whose streams the analysis knows: a package that
 // does not can hold no stream value. A package can use a stream without
@@ -82,20 +113,30 @@ func dependsOnStreams(pkg *types.Package) bool {
 	if pkg == nil {
 		return false
 	}
-	seen := make(map[*types.Package]bool)
-	var walk func(p *types.Package) bool
-	walk = func(p *types.Package) bool {
-		if seen[p] {
-			return false
-		}
-		seen[p] = true
+	library := func(p *types.Package) bool {
 		switch p.Path() {
 		case connectV1Path, connectV2Path, grpcPath:
 			return true
 		}
-		return slices.ContainsFunc(p.Imports(), walk)
+		return false
 	}
-	return walk(pkg)
+	if library(pkg) {
+		return true
+	}
+	// Breadth first: the library is most often a direct import.
+	seen := map[*types.Package]bool{pkg: true}
+	for queue := []*types.Package{pkg}; len(queue) > 0; queue = queue[1:] {
+		for _, imp := range queue[0].Imports() {
+			if library(imp) {
+				return true
+			}
+			if !seen[imp] {
+				seen[imp] = true
+				queue = append(queue, imp)
+			}
+		}
+	}
+	return false
 }
 
 // checkGroup returns the findings of g: each stream that a task of g

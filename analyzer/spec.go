@@ -222,7 +222,7 @@ func (c *checker) onlyMethodCalls(g *group) bool {
 		return false
 	}
 	obj := g.assign.obj
-	if len(c.assigns[obj]) != 1 {
+	if len(c.assignsOf(obj)) != 1 {
 		return false
 	}
 	fn := code.OutermostFunc(g.assign.stmt)

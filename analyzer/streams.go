@@ -107,7 +107,7 @@ func (c *checker) traceStream(e ast.Expr, fr *frame, pos token.Pos, kind streamK
 		// field, the caller's).
 		ce, cfr, cpos := c.holderOf(x.X, fr, pos)
 		if v, ok := c.info.Uses[code.IdentOf(ce)].(*types.Var); ok {
-			for _, e := range c.elems[v] {
+			for _, e := range c.elemsOf(v) {
 				if e.stmt.Node().Pos() < cpos && code.Within(e.top, cpos) {
 					return c.traceStream(e.rhs, cfr, e.stmt.Node().Pos(), kind, hops+1)
 				}
@@ -173,7 +173,7 @@ func (c *checker) elemOf(d *assign) *assign {
 	if !ok {
 		return nil
 	}
-	for _, e := range c.elems[v] {
+	for _, e := range c.elemsOf(v) {
 		if code.Within(d.top, e.stmt.Node().Pos()) && e.end <= d.stmt.Node().Pos() {
 			return e
 		}
@@ -240,7 +240,7 @@ func (c *checker) sentOn(recv *ast.UnaryExpr, d *assign, fr *frame) (*ast.SendSt
 	v, _ := c.info.Uses[code.IdentOf(ce)].(*types.Var)
 	top := c.topAt(cpos)
 	var out *ast.SendStmt
-	for _, send := range c.sends[v] {
+	for _, send := range c.sendsOn(v) {
 		if top == nil || !code.Within(top, send.Pos()) {
 			continue
 		}
@@ -317,7 +317,19 @@ func copied(d *assign) *ast.Ident {
 
 // streamKind returns the stream kind of t under the checker's settings.
 func (c *checker) streamKind(t types.Type) streamKind {
-	return streamKindOf(t, c.settings.GRPC)
+	named := code.NamedOf(t)
+	if named == nil {
+		return streamKind{}
+	}
+	// Remembered per type: recognising a grpc-go stream looks up RecvMsg
+	// in the method set, and the checks ask about the same few types at
+	// every call they follow (bench/run.sh analysis, on grpc-go).
+	k, ok := c.kinds[named]
+	if !ok {
+		k = streamKindOf(named, c.settings.GRPC)
+		c.kinds[named] = k
+	}
+	return k
 }
 
 // responseCloser returns the method the remedy calls after the cancel

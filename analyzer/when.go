@@ -231,7 +231,7 @@ func (c *checker) storedInField(cur inspector.Cursor) *types.Var {
 // (r.cancel()) other than one deferred in the blocked task itself, or
 // none in the package, where another package may call it.
 func (c *checker) fieldCalledWhileGroupWorks(f *types.Var, blocked ast.Node) bool {
-	calls := c.fieldCalls[f]
+	calls := c.fieldCallsOf(f)
 	if len(calls) == 0 {
 		return true
 	}

@@ -6,7 +6,11 @@
 // only the actions that make up 90% of the total, so its per-analyzer
 // sums miss the long tail; this command does not.
 //
-//	anatime [-reps 5] ./...
+//	anatime [-reps 5] [-cpuprofile file] [-top N] ./...
+//
+// -cpuprofile writes a CPU profile of the analysis runs (not the load);
+// -top prints the N packages in which bidictxlint spent most time (last
+// run) on standard error.
 package main
 
 import (
@@ -14,6 +18,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"time"
 
@@ -28,6 +33,8 @@ import (
 func main() {
 	reps := flag.Int("reps", 5, "number of analysis runs (median is printed)")
 	tests := flag.Bool("test", true, "include test packages")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the analysis runs to `file`")
+	top := flag.Int("top", 0, "print the `N` packages bidictxlint spent most time in")
 	flag.Parse()
 	log.SetFlags(0)
 	log.SetPrefix("anatime: ")
@@ -46,6 +53,24 @@ func main() {
 	fmt.Fprintf(os.Stderr, "loaded %d root packages in %v\n", len(pkgs), time.Since(t0).Round(time.Millisecond))
 
 	roots := []*analysis.Analyzer{analyzer.Analyzer, lostcancel.Analyzer}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	type pkgTime struct {
+		path string
+		d    time.Duration
+	}
+	var byPkg []pkgTime
 	totals := make(map[string][]time.Duration)
 	counts := make(map[string]int)
 	for range *reps {
@@ -55,7 +80,11 @@ func main() {
 		}
 		sum := make(map[string]time.Duration)
 		n := make(map[string]int)
+		byPkg = byPkg[:0]
 		for act := range g.All() {
+			if act.IsRoot && act.Analyzer == analyzer.Analyzer {
+				byPkg = append(byPkg, pkgTime{act.Package.ID, act.Duration})
+			}
 			name := act.Analyzer.Name
 			if !act.IsRoot && (name == analyzer.Name || name == lostcancel.Analyzer.Name) {
 				continue
@@ -78,6 +107,10 @@ func main() {
 			totals[k] = append(totals[k], v)
 		}
 		counts = n
+	}
+	slices.SortFunc(byPkg, func(a, b pkgTime) int { return int(b.d - a.d) })
+	for _, p := range byPkg[:min(*top, len(byPkg))] {
+		fmt.Fprintf(os.Stderr, "%10v %s\n", p.d, p.path)
 	}
 	med := func(ds []time.Duration) time.Duration {
 		slices.Sort(ds)
