@@ -271,6 +271,14 @@ func identsIn(e ast.Expr) []*ast.Ident {
 // stop while the tasks work: it calls a cancel func or closes a channel
 // before it waits for them.
 func (c *checker) stopsBeforeWait(g *group) bool {
+	if g.stops == nil { // asked for each use of each task
+		stops := c.stopsBeforeWaitOf(g)
+		g.stops = &stops
+	}
+	return *g.stops
+}
+
+func (c *checker) stopsBeforeWaitOf(g *group) bool {
 	fn := g.fn()
 	if !fn.Valid() {
 		return false

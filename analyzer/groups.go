@@ -27,6 +27,7 @@ type group struct {
 	// (errgroup.WithContext, a ContextPool made WithCancelOnError).
 	cancelsOnFailure bool
 	tasks            []*task // its Go and TryGo calls, in source order
+	stops            *bool   // stopsBeforeWait's answer, once asked
 }
 
 // zero reports whether g is a zero-value errgroup, which has no context.

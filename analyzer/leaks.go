@@ -339,7 +339,18 @@ func (c *checker) isFieldCall(cur inspector.Cursor, recv *types.Var) bool {
 // streamFields returns the fields of recv's struct type that hold a
 // connect-go bidi client stream.
 func (c *checker) streamFields(recv *types.Var) []*types.Var {
-	t := recv.Type()
+	named := code.NamedOf(recv.Type())
+	if fs, ok := c.fields[named]; ok && named != nil {
+		return fs // asked for each method of the type
+	}
+	fs := c.streamFieldsOf(recv.Type())
+	if named != nil {
+		c.fields[named] = fs
+	}
+	return fs
+}
+
+func (c *checker) streamFieldsOf(t types.Type) []*types.Var {
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		t = p.Elem()
 	}

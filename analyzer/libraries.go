@@ -144,15 +144,18 @@ var receiveMethods = [...]map[string]bool{
 }
 
 // blockingName holds every method name of blockingMethods and
-// receiveMethods, for the fast exit (callsBlockingMethod).
-var blockingName = func() map[string]bool {
+// receiveMethods, and blockingFirst their first bytes, for the fast exit
+// (selections), which asks about every method selected in the package.
+var blockingName, blockingFirst = func() (map[string]bool, [256]bool) {
 	names := make(map[string]bool)
+	var first [256]bool
 	for _, ms := range append(blockingMethods[:], receiveMethods[:]...) {
 		for m := range ms {
 			names[m] = true
+			first[m[0]] = true
 		}
 	}
-	return names
+	return names, first
 }()
 
 // isBlocking reports whether calling method on a stream of kind k can

@@ -35,9 +35,11 @@ type checker struct {
 	settings Settings
 	*index
 
-	groups map[*assign]*group          // the group each creation makes (groupOf)
-	ctxs   map[ctxKey]*ctxNode         // each context value (ctxAt)
-	kinds  map[*types.Named]streamKind // each type's stream kind (streamKind)
+	groups map[*assign]*group            // the group each creation makes (groupOf)
+	ctxs   map[ctxKey]*ctxNode           // each context value (ctxAt)
+	kinds  map[*types.Named]streamKind   // each type's stream kind (streamKind)
+	holds  map[*types.Named]bool         // whether a struct type holds a stream (holdsStream)
+	fields map[*types.Named][]*types.Var // a type's connect-go bidi stream fields (streamFields)
 	// bound is the frame whose parameters a context value being built
 	// refers to, while streamOpenedBy builds one (contexts.go).
 	bound *frame
@@ -63,6 +65,8 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		groups:   make(map[*assign]*group),
 		ctxs:     make(map[ctxKey]*ctxNode),
 		kinds:    make(map[*types.Named]streamKind),
+		holds:    make(map[*types.Named]bool),
+		fields:   make(map[*types.Named][]*types.Var),
 	}
 	planner := fix.NewPlanner(pass.Fset, pass.TypesInfo)
 	grouped := make(map[*ast.CallExpr]bool) // go statements a group waits for
@@ -98,7 +102,7 @@ func selections(info *types.Info) (blocks bool, starts []token.Pos) {
 		case "Go", "TryGo":
 			starts = append(starts, sel.Pos())
 		default:
-			blocks = blocks || blockingName[name]
+			blocks = blocks || blockingFirst[name[0]] && blockingName[name]
 		}
 	}
 	return blocks, starts

@@ -301,6 +301,18 @@ func (c *checker) carriesStream(call *ast.CallExpr) bool {
 // field of stream type, so that a helper reading `c.stream` can be
 // traced to the stream put there.
 func (c *checker) holdsStream(t types.Type) bool {
+	named := code.NamedOf(t)
+	if h, ok := c.holds[named]; ok && named != nil {
+		return h // asked for every argument of every call a task makes
+	}
+	h := c.holdsStreamOf(t)
+	if named != nil {
+		c.holds[named] = h
+	}
+	return h
+}
+
+func (c *checker) holdsStreamOf(t types.Type) bool {
 	if p, ok := t.Underlying().(*types.Pointer); ok {
 		t = p.Elem()
 	}
