@@ -226,11 +226,15 @@ func (c *checker) cancelDeferred(fn inspector.Cursor, s *streamRef) bool {
 // receive on it, when the closing method cancels without closing the
 // stream (docs/rules.md#wrappers-whose-close-only-cancels).
 func (c *checker) checkWrappers() []*finding {
+	wrappers := c.wrapperTypes()
+	if len(wrappers) == 0 {
+		return nil
+	}
 	var out []*finding
 	for _, f := range c.files {
 		for _, decl := range f.decls {
 			fd, ok := decl.Node().(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || fd.Body == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 {
+			if !ok || fd.Recv == nil || fd.Body == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 || !wrappers[recvTypeName(fd.Recv.List[0].Type)] {
 				continue
 			}
 			if w := c.closeOnlyCancels(decl, fd); w != nil {
@@ -239,6 +243,52 @@ func (c *checker) checkWrappers() []*finding {
 		}
 	}
 	return out
+}
+
+// wrapperTypes returns the names of the types declared at package level,
+// the only kind that has methods, that hold a connect-go bidi stream in a
+// field: only their methods can leave one open.
+func (c *checker) wrapperTypes() map[string]bool {
+	var names map[string]bool
+	for _, f := range c.files {
+		for _, decl := range f.decls {
+			gen, ok := decl.Node().(*ast.GenDecl)
+			if !ok || gen.Tok != token.TYPE {
+				continue
+			}
+			for _, spec := range gen.Specs {
+				ts := spec.(*ast.TypeSpec)
+				if tn, ok := c.info.Defs[ts.Name].(*types.TypeName); ok && !tn.IsAlias() && len(c.streamFieldsOf(tn.Type())) > 0 {
+					if names == nil {
+						names = make(map[string]bool)
+					}
+					names[ts.Name.Name] = true
+				}
+			}
+		}
+	}
+	return names
+}
+
+// recvTypeName returns the name of the type a method's receiver is
+// declared with: T of T, *T, T[P] or *T[P, Q].
+func recvTypeName(e ast.Expr) string {
+	for {
+		switch x := e.(type) {
+		case *ast.StarExpr:
+			e = x.X
+		case *ast.ParenExpr:
+			e = x.X
+		case *ast.IndexExpr:
+			e = x.X
+		case *ast.IndexListExpr:
+			e = x.X
+		case *ast.Ident:
+			return x.Name
+		default:
+			return ""
+		}
+	}
 }
 
 // closeOnlyCancels returns the finding of the method fd when it ends its
