@@ -14,13 +14,15 @@ import (
 
 // An index is what the checks ask of a package's syntax: the
 // same-package function declarations, the go statements and the Go calls
-// on group variables, found before any check runs, and every assignment
-// and the calls, sends and collected values that hand streams and groups
-// on, recorded per top-level declaration by one walk of that declaration
-// when a check first asks about it (docs/performance.md#the-index). A question about
-// a local variable walks only the declaration that holds it; one about a
-// struct field, a package variable or a function's callers walks the rest
-// of the package, once. The checks never walk the package themselves.
+// on group variables, found before any check runs; every assignment and
+// the sends and collected values that hand streams and groups on,
+// recorded per top-level declaration by one walk of that declaration when
+// a check first asks about it; and the calls of each function, by one
+// walk of the package's calls when first asked
+// (docs/performance.md#the-index). A question about a local variable
+// walks only the declaration that holds it; one about a struct field or a
+// package variable walks the rest of the package, once. The checks never
+// walk the package themselves.
 type index struct {
 	info *types.Info
 	pkg  *types.Package
@@ -38,6 +40,13 @@ type index struct {
 	// for (whole).
 	segs map[ast.Decl]*segment
 	all  *segment
+	// calls holds the calls of each function of the package, for
+	// following a group handed to a helper, and fieldCalls those of each
+	// func-valued struct field (r.cancel()), for following a cancel func
+	// stored in a field; both filled by one walk of the package when
+	// first asked (callIndex).
+	calls      map[*types.Func][]inspector.Cursor
+	fieldCalls map[*types.Var][]inspector.Cursor
 	// pkgDecl holds a package variable's declaration.
 	pkgDecl map[*types.Var]*assign
 }
@@ -47,12 +56,6 @@ type segment struct {
 	// assigns holds the assignments to each variable or struct field, in
 	// source order.
 	assigns map[*types.Var][]*assign
-	// calls holds the calls of each function of the package, for
-	// following a group handed to a helper.
-	calls map[*types.Func][]inspector.Cursor
-	// fieldCalls holds the calls of each func-valued struct field
-	// (r.cancel()), for following a cancel func stored in a field.
-	fieldCalls map[*types.Var][]inspector.Cursor
 	// sends holds the sends on each channel variable, for following a
 	// stream handed over a channel.
 	sends map[*types.Var][]*ast.SendStmt
@@ -64,11 +67,9 @@ type segment struct {
 
 func newSegment() *segment {
 	return &segment{
-		assigns:    make(map[*types.Var][]*assign),
-		calls:      make(map[*types.Func][]inspector.Cursor),
-		fieldCalls: make(map[*types.Var][]inspector.Cursor),
-		sends:      make(map[*types.Var][]*ast.SendStmt),
-		elems:      make(map[*types.Var][]*assign),
+		assigns: make(map[*types.Var][]*assign),
+		sends:   make(map[*types.Var][]*ast.SendStmt),
+		elems:   make(map[*types.Var][]*assign),
 	}
 }
 
@@ -229,19 +230,13 @@ func (x *index) segment(top ast.Decl) *segment {
 	if !cur.Valid() || cur.Node() != top {
 		return sg
 	}
-	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.CallExpr)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
+	filter := []ast.Node{(*ast.AssignStmt)(nil), (*ast.ValueSpec)(nil), (*ast.SendStmt)(nil), (*ast.RangeStmt)(nil)}
 	for c := range cur.Preorder(filter...) {
 		switch n := c.Node().(type) {
 		case *ast.AssignStmt:
 			x.addAssign(sg, c, n, top)
 		case *ast.ValueSpec:
 			x.addValueSpec(sg, c, n, top)
-		case *ast.CallExpr:
-			if fn := code.StaticFunc(x.info, n); fn != nil && fn.Pkg() == x.pkg {
-				sg.calls[fn] = append(sg.calls[fn], c)
-			} else if f := calledField(x.info, n); f != nil {
-				sg.fieldCalls[f] = append(sg.fieldCalls[f], c)
-			}
 		case *ast.RangeStmt:
 			x.addRange(sg, c, n, top)
 		case *ast.SendStmt:
@@ -266,12 +261,6 @@ func (x *index) whole() *segment {
 			sg := x.segment(decl.Node().(ast.Decl))
 			for k, v := range sg.assigns {
 				all.assigns[k] = append(all.assigns[k], v...)
-			}
-			for k, v := range sg.calls {
-				all.calls[k] = append(all.calls[k], v...)
-			}
-			for k, v := range sg.fieldCalls {
-				all.fieldCalls[k] = append(all.fieldCalls[k], v...)
 			}
 			for k, v := range sg.sends {
 				all.sends[k] = append(all.sends[k], v...)
@@ -318,11 +307,38 @@ func (x *index) declOfVar(v *types.Var) *assign {
 	return x.pkgDecl[v]
 }
 
+// callIndex fills calls and fieldCalls, walking the package's calls once.
+func (x *index) callIndex() {
+	if x.calls != nil {
+		return
+	}
+	x.calls = make(map[*types.Func][]inspector.Cursor)
+	x.fieldCalls = make(map[*types.Var][]inspector.Cursor)
+	for _, f := range x.files {
+		for _, decl := range f.decls {
+			for c := range decl.Preorder((*ast.CallExpr)(nil)) {
+				n := c.Node().(*ast.CallExpr)
+				if fn := code.StaticFunc(x.info, n); fn != nil && fn.Pkg() == x.pkg {
+					x.calls[fn] = append(x.calls[fn], c)
+				} else if f := calledField(x.info, n); f != nil {
+					x.fieldCalls[f] = append(x.fieldCalls[f], c)
+				}
+			}
+		}
+	}
+}
+
 // callsOf returns the calls of the package's function fn.
-func (x *index) callsOf(fn *types.Func) []inspector.Cursor { return x.whole().calls[fn] }
+func (x *index) callsOf(fn *types.Func) []inspector.Cursor {
+	x.callIndex()
+	return x.calls[fn]
+}
 
 // fieldCallsOf returns the calls of the func-valued field f.
-func (x *index) fieldCallsOf(f *types.Var) []inspector.Cursor { return x.whole().fieldCalls[f] }
+func (x *index) fieldCallsOf(f *types.Var) []inspector.Cursor {
+	x.callIndex()
+	return x.fieldCalls[f]
+}
 
 // sendsOn returns the sends on the channel variable v.
 func (x *index) sendsOn(v *types.Var) []*ast.SendStmt { return x.of(v).sends[v] }
