@@ -1,13 +1,13 @@
 package e2e
 
 import (
-	"slices"
 	"bytes"
 	"encoding/json"
 	"go/format"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 

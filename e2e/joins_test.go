@@ -24,7 +24,6 @@ import (
 // not, and delivers in the run in which nothing fails what the original
 // delivers; the grpc-go twins are correct as written.
 
-
 // TestJoinsFixed: every hand-fixed client of scenario.Joins and
 // scenario.Leaks returns the failing task's error within prompt and leaves
 // nothing behind, against the case's peer, which has answered when the
@@ -316,7 +315,6 @@ func TestJoinsSuccess(t *testing.T) {
 		}
 	})
 }
-
 
 // checkNoGoroutineLeft returns a func, to be deferred by a test whose
 // subtests each start and close their own peers, that fails the test if

@@ -1,10 +1,10 @@
 package e2e
 
 import (
-	"slices"
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"slices"
 	"testing"
 
 	"github.com/bidictxlint/bidictxlint/e2e/scenario"

@@ -9,9 +9,9 @@
 package scenario
 
 import (
-	"slices"
 	"context"
 	"path"
+	"slices"
 	"strings"
 
 	"connectrpc.com/connect"
