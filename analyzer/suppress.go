@@ -102,10 +102,10 @@ func newSuppressor(pass *analysis.Pass, nolint bool) (*suppressor, []analysis.Di
 			for _, c := range cg.List {
 				var d *directive
 				var msg string
-				switch {
-				case strings.HasPrefix(c.Text, ignorePrefix):
+				switch directiveLike(c.Text, nolint) {
+				case 'b':
 					d, msg = parseIgnore(c.Text)
-				case nolint:
+				case 'n':
 					d = parseNolint(c.Text)
 				}
 				if msg != "" {
@@ -257,6 +257,35 @@ func (s *suppressor) unused() []analysis.Diagnostic {
 		})
 	}
 	return diags
+}
+
+// directiveLike says, from the first bytes of a comment, what it may
+// be: 'b' for one that starts with //bidictxlint:, 'n' for one that may
+// be a //nolint (when nolint is set), 0 for the rest, which is nearly
+// every comment. Every comment of the package is asked, the ones of a
+// package left at the fast exit too, so this reads as few bytes as it
+// can.
+func directiveLike(text string, nolint bool) byte {
+	if len(text) < len("//nolint") || text[1] != '/' {
+		return 0 // too short, or a /* comment */
+	}
+	if text[2] == Name[0] {
+		if strings.HasPrefix(text, ignorePrefix) {
+			return 'b'
+		}
+		return 0
+	}
+	if !nolint {
+		return 0
+	}
+	i := 2 // parseNolint skips the slashes and spaces before "nolint"
+	for i < len(text) && (text[i] == '/' || text[i] == ' ') {
+		i++
+	}
+	if i < len(text) && text[i] == 'n' {
+		return 'n'
+	}
+	return 0
 }
 
 // parseIgnore reads a comment that starts with //bidictxlint:. It
