@@ -285,11 +285,12 @@ func (c *checker) stopsBeforeWaitOf(g *group) bool {
 	}
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
-		stop := code.IsBuiltin(c.info, call, "close")
-		if t := c.info.TypeOf(call.Fun); t != nil && isCancelFunc(t) {
-			stop = true
+		if !code.IsBuiltin(c.info, call, "close") {
+			if t := c.info.TypeOf(call.Fun); t == nil || !isCancelFunc(t) {
+				continue
+			}
 		}
-		if at, ok := inBody(cur, fn); stop && ok && c.beforeWait(at, g) {
+		if at, ok := inBody(cur, fn); ok && c.beforeWait(at, g) {
 			return true
 		}
 	}

@@ -267,7 +267,9 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 	if decl, cfr := c.concreteMethod(call, fr); decl.Valid() {
 		return decl, cfr, decl.Node().(*ast.FuncDecl).Name.Name
 	}
-	if !c.carriesStream(call) {
+	// Most calls are to other packages: ask that first, before the types
+	// of the arguments.
+	if !c.funcDecl(code.StaticFunc(c.info, call)).Valid() || !c.carriesStream(call) {
 		return inspector.Cursor{}, nil, ""
 	}
 	decl, cfr := c.declOf(call, fr)
