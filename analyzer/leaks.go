@@ -247,24 +247,27 @@ func (c *checker) checkWrappers() []*finding {
 
 // wrapperTypes returns the names of the types declared at package level,
 // the only kind that has methods, that hold a connect-go bidi stream in a
-// field: only their methods can leave one open.
+// field and have a method that can receive on one: only their methods
+// can leave one open. The methods are found from the selections of
+// Receive and Recv, not by reading every type of the package.
 func (c *checker) wrapperTypes() map[string]bool {
 	var names map[string]bool
-	for _, f := range c.files {
-		for _, decl := range f.decls {
-			gen, ok := decl.Node().(*ast.GenDecl)
-			if !ok || gen.Tok != token.TYPE {
-				continue
+	asked := make(map[string]bool)
+	for _, pos := range c.receives {
+		fd, ok := c.topAt(pos).(*ast.FuncDecl)
+		if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 {
+			continue
+		}
+		name := recvTypeName(fd.Recv.List[0].Type)
+		if name == "" || asked[name] {
+			continue
+		}
+		asked[name] = true
+		if tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName); ok && !tn.IsAlias() && len(c.streamFieldsOf(tn.Type())) > 0 {
+			if names == nil {
+				names = make(map[string]bool)
 			}
-			for _, spec := range gen.Specs {
-				ts := spec.(*ast.TypeSpec)
-				if tn, ok := c.info.Defs[ts.Name].(*types.TypeName); ok && !tn.IsAlias() && len(c.streamFieldsOf(tn.Type())) > 0 {
-					if names == nil {
-						names = make(map[string]bool)
-					}
-					names[ts.Name.Name] = true
-				}
-			}
+			names[name] = true
 		}
 	}
 	return names

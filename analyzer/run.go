@@ -9,6 +9,7 @@ import (
 	"golang.org/x/tools/go/analysis/passes/inspect"
 	"golang.org/x/tools/go/ast/inspector"
 
+	"github.com/bidictxlint/bidictxlint/analyzer/internal/code"
 	"github.com/bidictxlint/bidictxlint/analyzer/internal/fix"
 )
 
@@ -40,6 +41,9 @@ type checker struct {
 	kinds  map[*types.Named]streamKind   // each type's stream kind (streamKind)
 	holds  map[*types.Named]bool         // whether a struct type holds a stream (holdsStream)
 	fields map[*types.Named][]*types.Var // a type's connect-go bidi stream fields (streamFields)
+	// receives are the positions of the selections of Receive and Recv
+	// that can be a stream's (selections).
+	receives []token.Pos
 	// bound is the frame whose parameters a context value being built
 	// refers to, while streamOpenedBy builds one (contexts.go).
 	bound *frame
@@ -49,9 +53,9 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 	if pass.TypesInfo == nil {
 		return nil, nil
 	}
-	blocks, starts := selections(pass.TypesInfo)
-	if !blocks || !dependsOnStreams(pass.Pkg) {
-		return nil, nil // no stream can be opened or received here
+	sel := selections(pass.Pkg, pass.TypesInfo)
+	if !sel.blocks {
+		return nil, nil // no stream can be received or sent on here
 	}
 	in, ok := pass.ResultOf[inspect.Analyzer].(*inspector.Inspector)
 	if !ok {
@@ -61,7 +65,8 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 		pass:     pass,
 		info:     pass.TypesInfo,
 		settings: s,
-		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root(), starts),
+		index:    newIndex(pass.Pkg, pass.TypesInfo, in.Root(), sel.starts),
+		receives: sel.receives,
 		groups:   make(map[*assign]*group),
 		ctxs:     make(map[ctxKey]*ctxNode),
 		kinds:    make(map[*types.Named]streamKind),
@@ -84,54 +89,121 @@ func run(pass *analysis.Pass, s Settings) (any, error) {
 	return nil, nil
 }
 
-// selections reads the type checker's selections, not the syntax, for
-// the fast exit and the index. blocks reports whether a method that can
-// wait for the peer (blockingMethods, receiveMethods: Receive, Recv,
-// Send, ...) is selected anywhere in the package: every finding starts
-// from such a call, on a stream, a local interface over one or a type
-// embedding one (taskScan.blocking), or from a wrapper's Receive
+// What the type checker's selections say about a package, read once
+// for the fast exit and the index (selections).
+type selected struct {
+	// blocks: the package selects a method that can wait for the peer
+	// on a stream (onStream).
+	blocks bool
+	// starts are the positions of the selections of a method Go or
+	// TryGo, where a group can start a task; receives those of the
+	// methods Receive and Recv that can be a stream's, where a wrapper
+	// type's method can receive (wrapperTypes).
+	starts, receives []token.Pos
+}
+
+// selections reads the type checker's selections, not the syntax. A
+// method selected can wait for the peer on a stream when it is named as
+// a blocking or receiving method (blockingMethods, receiveMethods:
+// Receive, Recv, Send, ...) and is declared where a stream's methods are
+// (in a stream library, in a package that imports one, as generated code
+// does, or in this package when it depends on one: a local interface or
+// a wrapper), or is selected on a local interface. Every finding starts
+// from such a call (taskScan.blocking) or from a wrapper's Receive
 // (receivesOn), so a package that selects none has nothing to report
-// (docs/performance.md#the-fast-exit). starts are the positions of the
-// selections of a method Go or TryGo, where a group can start a task.
-func selections(info *types.Info) (blocks bool, starts []token.Pos) {
+// (docs/performance.md#the-fast-exit).
+func selections(pkg *types.Package, info *types.Info) selected {
+	var out selected
+	imports := make(map[*types.Package]bool) // streamLibraryOrImporter, per declaring package
+	// local: whether this package depends on a stream library, found by
+	// the one walk of its imports, when first asked.
+	local := func() bool {
+		if _, ok := imports[pkg]; !ok {
+			imports[pkg] = dependsOnStreams(pkg)
+		}
+		return imports[pkg]
+	}
+	onStream := func(s *types.Selection) bool {
+		switch p := s.Obj().Pkg(); {
+		case p == pkg:
+			return local()
+		case p == nil:
+			return false
+		default:
+			d, ok := imports[p]
+			if !ok {
+				d = streamLibraryOrImporter(p)
+				imports[p] = d
+			}
+			if d {
+				return true
+			}
+			n := code.NamedOf(s.Recv()) // a foreign method on a local interface
+			return n != nil && n.Obj().Pkg() == pkg && types.IsInterface(n) && local()
+		}
+	}
 	for sel, s := range info.Selections {
 		if s.Kind() != types.MethodVal {
 			continue
 		}
 		switch name := s.Obj().Name(); name {
 		case "Go", "TryGo":
-			starts = append(starts, sel.Pos())
+			out.starts = append(out.starts, sel.Pos())
+		case "Receive", "Recv":
+			if onStream(s) {
+				out.blocks = true
+				out.receives = append(out.receives, sel.Pos())
+			}
 		default:
-			blocks = blocks || blockingFirst[name[0]] && blockingName[name]
+			if !out.blocks && blockingFirst[name[0]] && blockingName[name] {
+				out.blocks = onStream(s)
+			}
 		}
 	}
-	return blocks, starts
+	return out
 }
 
-// dependsOnStreams reports whether pkg imports, directly or not, one of
-// the RPC libraries whose streams the analysis knows: a package that
-// does not can hold no stream value. A package can use a stream without
-// naming its type (client.Chat(ctx) of a generated client), so direct
-// imports are not enough (docs/performance.md#the-fast-exit).
+// streamLibraryOrImporter reports whether p is a stream library or
+// imports one directly, as the generated code of a service does.
+func streamLibraryOrImporter(p *types.Package) bool {
+	if streamLibrary(p) {
+		return true
+	}
+	for _, imp := range p.Imports() {
+		if streamLibrary(imp) {
+			return true
+		}
+	}
+	return false
+}
+
+// streamLibrary reports whether p is one of the RPC libraries whose
+// streams the analysis knows.
+func streamLibrary(p *types.Package) bool {
+	switch p.Path() {
+	case connectV1Path, connectV2Path, grpcPath:
+		return true
+	}
+	return false
+}
+
+// dependsOnStreams reports whether pkg is, or imports directly or not,
+// one of the RPC libraries whose streams the analysis knows: a package
+// that does not can declare no stream method. A generated client's
+// package imports its library directly, a wrapper's package may not, so
+// direct imports are not enough (docs/performance.md#the-fast-exit).
 func dependsOnStreams(pkg *types.Package) bool {
 	if pkg == nil {
 		return false
 	}
-	library := func(p *types.Package) bool {
-		switch p.Path() {
-		case connectV1Path, connectV2Path, grpcPath:
-			return true
-		}
-		return false
-	}
-	if library(pkg) {
+	if streamLibrary(pkg) {
 		return true
 	}
 	// Breadth first: the library is most often a direct import.
 	seen := map[*types.Package]bool{pkg: true}
 	for queue := []*types.Package{pkg}; len(queue) > 0; queue = queue[1:] {
 		for _, imp := range queue[0].Imports() {
-			if library(imp) {
+			if streamLibrary(imp) {
 				return true
 			}
 			if !seen[imp] {
