@@ -11,6 +11,7 @@ package analyzer
 // connect-go bidi stream and whose closing method only cancels.
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
@@ -226,32 +227,39 @@ func (c *checker) cancelDeferred(fn inspector.Cursor, s *streamRef) bool {
 // receive on it, when the closing method cancels without closing the
 // stream (docs/rules.md#wrappers-whose-close-only-cancels).
 func (c *checker) checkWrappers() []*finding {
-	wrappers := c.wrapperTypes()
-	if len(wrappers) == 0 {
-		return nil
-	}
-	var out []*finding
-	for _, f := range c.files {
-		for _, decl := range f.decls {
-			fd, ok := decl.Node().(*ast.FuncDecl)
-			if !ok || fd.Recv == nil || fd.Body == nil || len(fd.Recv.List) != 1 || len(fd.Recv.List[0].Names) != 1 || !wrappers[recvTypeName(fd.Recv.List[0].Type)] {
+	var methods []inspector.Cursor
+	for _, tn := range c.wrapperTypes() {
+		named, ok := tn.Type().(*types.Named)
+		if !ok {
+			continue
+		}
+		for m := range named.Methods() {
+			decl := c.funcDecl(m)
+			if !decl.Valid() {
 				continue
 			}
-			if w := c.closeOnlyCancels(decl, fd); w != nil {
-				out = append(out, w)
+			if fd := decl.Node().(*ast.FuncDecl); len(fd.Recv.List) == 1 && len(fd.Recv.List[0].Names) == 1 {
+				methods = append(methods, decl)
 			}
+		}
+	}
+	slices.SortFunc(methods, func(a, b inspector.Cursor) int { return cmp.Compare(a.Node().Pos(), b.Node().Pos()) })
+	var out []*finding
+	for _, decl := range methods {
+		if w := c.closeOnlyCancels(decl, decl.Node().(*ast.FuncDecl)); w != nil {
+			out = append(out, w)
 		}
 	}
 	return out
 }
 
-// wrapperTypes returns the names of the types declared at package level,
-// the only kind that has methods, that hold a connect-go bidi stream in a
-// field and have a method that can receive on one: only their methods
-// can leave one open. The methods are found from the selections of
-// Receive and Recv, not by reading every type of the package.
-func (c *checker) wrapperTypes() map[string]bool {
-	var names map[string]bool
+// wrapperTypes returns the types declared at package level, the only
+// kind that has methods, that hold a connect-go bidi stream in a field
+// and have a method that can receive on one: only their methods can
+// leave one open. The methods are found from the selections of Receive
+// and Recv, not by reading every type of the package.
+func (c *checker) wrapperTypes() []*types.TypeName {
+	var out []*types.TypeName
 	asked := make(map[string]bool)
 	for _, pos := range c.receives {
 		fd, ok := c.topAt(pos).(*ast.FuncDecl)
@@ -264,13 +272,10 @@ func (c *checker) wrapperTypes() map[string]bool {
 		}
 		asked[name] = true
 		if tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName); ok && !tn.IsAlias() && len(c.streamFieldsOf(tn.Type())) > 0 {
-			if names == nil {
-				names = make(map[string]bool)
-			}
-			names[name] = true
+			out = append(out, tn)
 		}
 	}
-	return names
+	return out
 }
 
 // recvTypeName returns the name of the type a method's receiver is
