@@ -25,6 +25,9 @@ const (
 	// settleBound is how long goroutines and server streams may take to
 	// wind down once Run has returned.
 	settleBound = time.Second
+	// waitBound bounds how long a failing task waits for the client to
+	// wait on the peer (waitForPeer).
+	waitBound = time.Second
 )
 
 // A Result is what Measure observed.
@@ -66,10 +69,12 @@ func (r Result) String() string {
 // failing task, and reports whether Run returns within bound of the
 // failure. If it does not, Measure cancels the caller's context and
 // reports whether that unwinds it. The task fails only once the server
-// holds the stream, so a hang is never a stream that was not yet open.
+// holds the stream, so a hang is never a stream that was not yet open,
+// and once a goroutine of the client waits on the peer, so that one that
+// hands the stream to another task has handed it over.
 func Measure(c Case, v Variant, bound time.Duration) Result {
 	return measure(c, v, bound, c.Peer, func(p *peer.Peer, failed chan<- time.Time) Next {
-		return failingNext(p, c.Peer, failed)
+		return failingNext(p, c.Peer, c.Package(v), failed)
 	})
 }
 
@@ -154,9 +159,10 @@ func measure(c Case, v Variant, bound time.Duration, opts peer.Options, newNext 
 }
 
 // failingNext yields one line, then, once p holds the stream (and, if p
-// sends a first message or echoes, once the client has received it),
-// records the time and returns ErrTask.
-func failingNext(p *peer.Peer, opts peer.Options, failed chan<- time.Time) Next {
+// sends a first message or echoes, once the client has received it) and
+// a goroutine of the client package pkg waits for the peer, or waitBound
+// has passed, records the time and returns ErrTask.
+func failingNext(p *peer.Peer, opts peer.Options, pkg string, failed chan<- time.Time) Next {
 	calls := 0
 	return func(context.Context) (string, error) {
 		calls++
@@ -169,10 +175,36 @@ func failingNext(p *peer.Peer, opts peer.Options, failed chan<- time.Time) Next 
 		if (opts.SendFirst || opts.Echo) && !p.WaitDelivered(1, setupBound) {
 			return "", errors.New("scenario: the client never received the first message")
 		}
+		waitForPeer(pkg)
 		failed <- time.Now()
 		return "", ErrTask
 	}
 }
+
+// waitForPeer waits up to waitBound for a goroutine running code of pkg
+// to be in a stream method that waits for the peer. A client that opens
+// the stream in one task and hands it over a channel to a reader can
+// still be sending when the server holds the stream; a failure then
+// stops the reader before it has the stream, and nothing hangs. A client
+// whose goroutines wait in no such method (one blocked in Send) goes on
+// after waitBound, as before.
+func waitForPeer(pkg string) {
+	deadline := time.Now().Add(waitBound)
+	for time.Now().Before(deadline) {
+		for _, g := range goroutinesIn(pkg) {
+			for _, m := range peerWaits {
+				if strings.Contains(g, m) {
+					return
+				}
+			}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
+// peerWaits are the stack frames of the stream methods that wait for the
+// peer's next message or its response.
+var peerWaits = []string{").Receive(", ").Recv(", ").RecvMsg(", ").CloseAndReceive(", ").CloseAndRecv("}
 
 // settle waits up to settleBound for every goroutine running code of pkg
 // to end and for the server to release every stream, and returns what is
