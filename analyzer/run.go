@@ -164,9 +164,14 @@ func selections(pkg *types.Package, info *types.Info) selected {
 }
 
 // streamLibraryOrImporter reports whether p is a stream library or
-// imports one directly, as the generated code of a service does.
+// imports one directly, as the generated code of a service does, or
+// whether p's imports are unknown. A driver that reads dependencies from
+// export data (go vet, the standalone command) knows a package that this
+// one does not import only as another's export data names it, with no
+// imports recorded: a generated package this one reaches through a
+// helper's results is such a package, so one with no imports counts.
 func streamLibraryOrImporter(p *types.Package) bool {
-	if streamLibrary(p) {
+	if streamLibrary(p) || len(p.Imports()) == 0 {
 		return true
 	}
 	for _, imp := range p.Imports() {
