@@ -70,8 +70,8 @@ func (r Result) String() string {
 // failure. If it does not, Measure cancels the caller's context and
 // reports whether that unwinds it. The task fails only once the server
 // holds the stream, so a hang is never a stream that was not yet open,
-// and once a goroutine of the client waits on the peer, so that one that
-// hands the stream to another task has handed it over.
+// and not while the client is midway through the library calls before
+// it hands the stream to another task (waitForPeer).
 func Measure(c Case, v Variant, bound time.Duration) Result {
 	return measure(c, v, bound, c.Peer, func(p *peer.Peer, failed chan<- time.Time) Next {
 		return failingNext(p, c.Peer, c.Package(v), failed)
@@ -160,8 +160,8 @@ func measure(c Case, v Variant, bound time.Duration, opts peer.Options, newNext 
 
 // failingNext yields one line, then, once p holds the stream (and, if p
 // sends a first message or echoes, once the client has received it) and
-// a goroutine of the client package pkg waits for the peer, or waitBound
-// has passed, records the time and returns ErrTask.
+// the client is not midway through a library call that hands the stream
+// on (waitForPeer), records the time and returns ErrTask.
 func failingNext(p *peer.Peer, opts peer.Options, pkg string, failed chan<- time.Time) Next {
 	calls := 0
 	return func(context.Context) (string, error) {
@@ -181,22 +181,28 @@ func failingNext(p *peer.Peer, opts peer.Options, pkg string, failed chan<- time
 	}
 }
 
-// waitForPeer waits up to waitBound for a goroutine running code of pkg
-// to be in a stream method that waits for the peer. A client that opens
-// the stream in one task and hands it over a channel to a reader can
-// still be sending when the server holds the stream; a failure then
-// stops the reader before it has the stream, and nothing hangs. A client
-// whose goroutines wait in no such method (one blocked in Send) goes on
-// after waitBound, as before.
+// waitForPeer waits, up to waitBound, while a goroutine running code of
+// pkg is inside a stream library's call and none waits for the peer in
+// a stream method. A client that opens the stream in one task and hands
+// it over a channel to a reader can still be sending or half-closing
+// when the server holds the stream; a failure then stops the reader
+// before it has the stream, and nothing hangs. A client whose goroutines
+// are in no library call (blocked on a channel, or in the failing task
+// itself) goes on at once, as it did before this wait.
 func waitForPeer(pkg string) {
 	deadline := time.Now().Add(waitBound)
 	for time.Now().Before(deadline) {
+		inLibrary := false
 		for _, g := range goroutinesIn(pkg) {
 			for _, m := range peerWaits {
 				if strings.Contains(g, m) {
 					return
 				}
 			}
+			inLibrary = inLibrary || strings.Contains(g, "connectrpc.com/connect") || strings.Contains(g, "google.golang.org/grpc.")
+		}
+		if !inLibrary {
+			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
