@@ -29,7 +29,7 @@ type index struct {
 
 	// files holds each file's top-level declarations, to find the one
 	// that holds a position.
-	files []fileDecls
+	files []*fileDecls
 	// goCalls are the g.Go(f) and g.TryGo(f) calls on a group variable,
 	// in source order; goStmts the go statements.
 	goCalls []*goCall
@@ -112,10 +112,27 @@ func (d *assign) rhsCursor() inspector.Cursor {
 	return inspector.Cursor{}
 }
 
-// fileDecls holds a file's top-level declarations, in order.
+// fileDecls holds a file and the cursors of its top-level declarations,
+// in order, listed when a question first comes to the file (declsOf):
+// listing them reads memory that nothing else may need.
 type fileDecls struct {
 	file  *ast.File
+	cur   inspector.Cursor
 	decls []inspector.Cursor
+}
+
+// declsOf returns the cursors of f's top-level declarations, as
+// f.file.Decls holds them.
+func declsOf(f *fileDecls) []inspector.Cursor {
+	if f.decls == nil {
+		f.decls = make([]inspector.Cursor, 0, len(f.file.Decls))
+		for decl := range f.cur.Children() {
+			if _, ok := decl.Node().(ast.Decl); ok {
+				f.decls = append(f.decls, decl)
+			}
+		}
+	}
+	return f.decls
 }
 
 // A goCall starts one task of a group: g.Go(f) or g.TryGo(f) on a group
@@ -147,14 +164,7 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, start
 		if !ok {
 			continue
 		}
-		tops := fileDecls{file: f}
-		for decl := range file.Children() {
-			if _, ok := decl.Node().(ast.Decl); !ok {
-				continue
-			}
-			tops.decls = append(tops.decls, decl)
-		}
-		x.files = append(x.files, tops)
+		x.files = append(x.files, &fileDecls{file: f, cur: file})
 	}
 	for cur := range root.Preorder((*ast.GoStmt)(nil)) {
 		x.goStmts = append(x.goStmts, cur)
@@ -166,11 +176,11 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, start
 		}
 	}
 	for _, f := range x.files {
-		for _, decl := range f.decls {
-			if !holds[decl.Node().(ast.Decl)] {
+		for i, decl := range f.file.Decls {
+			if !holds[decl] {
 				continue
 			}
-			for cur := range decl.Preorder((*ast.CallExpr)(nil)) {
+			for cur := range declsOf(f)[i].Preorder((*ast.CallExpr)(nil)) {
 				x.addGoCall(cur, cur.Node().(*ast.CallExpr))
 			}
 		}
@@ -193,9 +203,12 @@ func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
 		if !code.Within(f.file, pos) {
 			continue
 		}
-		i := sort.Search(len(f.decls), func(i int) bool { return f.decls[i].Node().End() > pos })
-		if i < len(f.decls) && code.Within(f.decls[i].Node(), pos) {
-			return f.decls[i]
+		decls := f.file.Decls
+		i := sort.Search(len(decls), func(i int) bool { return decls[i].End() > pos })
+		if i < len(decls) && code.Within(decls[i], pos) {
+			if curs := declsOf(f); i < len(curs) && curs[i].Node() == decls[i] {
+				return curs[i]
+			}
 		}
 	}
 	return inspector.Cursor{}
@@ -257,8 +270,8 @@ func (x *index) whole() *segment {
 	}
 	all := newSegment()
 	for _, f := range x.files {
-		for _, decl := range f.decls {
-			sg := x.segment(decl.Node().(ast.Decl))
+		for _, decl := range f.file.Decls {
+			sg := x.segment(decl)
 			for k, v := range sg.assigns {
 				all.assigns[k] = append(all.assigns[k], v...)
 			}
@@ -315,14 +328,12 @@ func (x *index) callIndex() {
 	x.calls = make(map[*types.Func][]inspector.Cursor)
 	x.fieldCalls = make(map[*types.Var][]inspector.Cursor)
 	for _, f := range x.files {
-		for _, decl := range f.decls {
-			for c := range decl.Preorder((*ast.CallExpr)(nil)) {
-				n := c.Node().(*ast.CallExpr)
-				if fn := code.StaticFunc(x.info, n); fn != nil && fn.Pkg() == x.pkg {
-					x.calls[fn] = append(x.calls[fn], c)
-				} else if f := calledField(x.info, n); f != nil {
-					x.fieldCalls[f] = append(x.fieldCalls[f], c)
-				}
+		for c := range f.cur.Preorder((*ast.CallExpr)(nil)) {
+			n := c.Node().(*ast.CallExpr)
+			if fn := code.StaticFunc(x.info, n); fn != nil && fn.Pkg() == x.pkg {
+				x.calls[fn] = append(x.calls[fn], c)
+			} else if f := calledField(x.info, n); f != nil {
+				x.fieldCalls[f] = append(x.fieldCalls[f], c)
 			}
 		}
 	}
