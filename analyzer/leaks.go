@@ -228,11 +228,7 @@ func (c *checker) cancelDeferred(fn inspector.Cursor, s *streamRef) bool {
 // stream (docs/rules.md#wrappers-whose-close-only-cancels).
 func (c *checker) checkWrappers() []*finding {
 	var methods []inspector.Cursor
-	for _, tn := range c.wrapperTypes() {
-		named, ok := tn.Type().(*types.Named)
-		if !ok {
-			continue
-		}
+	for _, named := range c.wrapperTypes() {
 		for m := range named.Methods() {
 			decl := c.funcDecl(m)
 			if !decl.Valid() {
@@ -253,50 +249,38 @@ func (c *checker) checkWrappers() []*finding {
 	return out
 }
 
-// wrapperTypes returns the types declared at package level, the only
-// kind that has methods, that hold a connect-go bidi stream in a field
-// and have a method that can receive on one: only their methods can
-// leave one open. The methods are found from the selections of Receive
-// and Recv, not by reading every type of the package.
-func (c *checker) wrapperTypes() []*types.TypeName {
-	var out []*types.TypeName
-	asked := make(map[string]bool)
+// wrapperTypes returns the types declared in the package that hold a
+// connect-go bidi stream in a field and have a method that can receive
+// on one: only their methods can leave one open. The methods are found
+// from the selections of Receive and Recv, not by reading every type of
+// the package; a method's receiver type is its signature's.
+func (c *checker) wrapperTypes() []*types.Named {
+	var out []*types.Named
+	asked := make(map[*types.Named]bool)
 	for _, pos := range c.receives {
 		fd, ok := c.topAt(pos).(*ast.FuncDecl)
-		if !ok || fd.Recv == nil || len(fd.Recv.List) != 1 {
+		if !ok || fd.Recv == nil {
 			continue
 		}
-		name := recvTypeName(fd.Recv.List[0].Type)
-		if name == "" || asked[name] {
+		fn, ok := c.info.Defs[fd.Name].(*types.Func)
+		if !ok {
 			continue
 		}
-		asked[name] = true
-		if tn, ok := c.pass.Pkg.Scope().Lookup(name).(*types.TypeName); ok && !tn.IsAlias() && len(c.streamFieldsOf(tn.Type())) > 0 {
-			out = append(out, tn)
+		recv := fn.Signature().Recv()
+		if recv == nil {
+			continue
+		}
+		named := code.NamedOf(recv.Type())
+		if named == nil || asked[named.Origin()] {
+			continue
+		}
+		named = named.Origin()
+		asked[named] = true
+		if named.Obj().Pkg() == c.pass.Pkg && len(c.streamFieldsOf(named)) > 0 {
+			out = append(out, named)
 		}
 	}
 	return out
-}
-
-// recvTypeName returns the name of the type a method's receiver is
-// declared with: T of T, *T, T[P] or *T[P, Q].
-func recvTypeName(e ast.Expr) string {
-	for {
-		switch x := e.(type) {
-		case *ast.StarExpr:
-			e = x.X
-		case *ast.ParenExpr:
-			e = x.X
-		case *ast.IndexExpr:
-			e = x.X
-		case *ast.IndexListExpr:
-			e = x.X
-		case *ast.Ident:
-			return x.Name
-		default:
-			return ""
-		}
-	}
 }
 
 // closeOnlyCancels returns the finding of the method fd when it ends its
@@ -311,6 +295,9 @@ func (c *checker) closeOnlyCancels(decl inspector.Cursor, fd *ast.FuncDecl) *fin
 	fields := c.streamFields(recv)
 	if len(fields) == 0 {
 		return nil // holds no connect-go bidi stream: nothing to read
+	}
+	if !closingName(fd.Name.Name) && (c.hasClosingMethod(recv) || !hasCancelField(recv.Type())) {
+		return nil // not named to end the value's life, and cannot call a stored cancel func
 	}
 	var cancel inspector.Cursor
 	closesField, receivesHere := map[*types.Var]bool{}, map[*types.Var]bool{}
@@ -373,6 +360,32 @@ func (c *checker) hasClosingMethod(recv *types.Var) bool {
 		}
 	}
 	return false
+}
+
+// hasCancelField reports whether t's struct (through a pointer) has a
+// field, its own or promoted from an embedded struct, that holds a
+// context.CancelFunc or CancelCauseFunc: what a method calls when it
+// ends the value's life by a stored cancel func.
+func hasCancelField(t types.Type) bool {
+	seen := make(map[*types.Struct]bool)
+	var has func(t types.Type) bool
+	has = func(t types.Type) bool {
+		if p, ok := t.Underlying().(*types.Pointer); ok {
+			t = p.Elem()
+		}
+		st, ok := t.Underlying().(*types.Struct)
+		if !ok || seen[st] {
+			return false
+		}
+		seen[st] = true
+		for f := range st.Fields() {
+			if isCancelFunc(f.Type()) || f.Embedded() && has(f.Type()) {
+				return true
+			}
+		}
+		return false
+	}
+	return has(t)
 }
 
 // fieldOfRecv returns the field that x reads from the receiver recv
