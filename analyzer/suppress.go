@@ -282,7 +282,7 @@ func directiveLike(text string, nolint bool) byte {
 	for i < len(text) && (text[i] == '/' || text[i] == ' ') {
 		i++
 	}
-	if i < len(text) && text[i] == 'n' {
+	if strings.HasPrefix(text[i:], "nolint") {
 		return 'n'
 	}
 	return 0
