@@ -142,10 +142,20 @@ func selections(pkg *types.Package, info *types.Info) selected {
 			return n != nil && n.Obj().Pkg() == pkg && types.IsInterface(n) && local()
 		}
 	}
+	// The map's entries first, then the selections they point to: the
+	// second loop is short enough that the processor overlaps the loads
+	// of several selections, which the map's iteration does not let it.
+	keys := make([]*ast.SelectorExpr, 0, len(info.Selections))
+	vals := make([]*types.Selection, 0, len(info.Selections))
 	for sel, s := range info.Selections {
+		keys = append(keys, sel)
+		vals = append(vals, s)
+	}
+	for i, s := range vals {
 		if s.Kind() != types.MethodVal {
 			continue
 		}
+		sel := keys[i]
 		switch name := s.Obj().Name(); name {
 		case "Go", "TryGo":
 			out.starts = append(out.starts, sel.Pos())
