@@ -113,64 +113,87 @@ type selected struct {
 // (receivesOn), so a package that selects none has nothing to report
 // (docs/performance.md#the-fast-exit).
 func selections(pkg *types.Package, info *types.Info) selected {
-	var out selected
-	imports := make(map[*types.Package]bool) // streamLibraryOrImporter, per declaring package
-	// local: whether this package depends on a stream library, found by
-	// the one walk of its imports, when first asked.
-	local := func() bool {
-		if _, ok := imports[pkg]; !ok {
-			imports[pkg] = dependsOnStreams(pkg)
-		}
-		return imports[pkg]
-	}
-	onStream := func(s *types.Selection) bool {
-		switch p := s.Obj().Pkg(); {
-		case p == pkg:
-			return local()
-		case p == nil:
-			return false
-		default:
-			d, ok := imports[p]
-			if !ok {
-				d = streamLibraryOrImporter(p)
-				imports[p] = d
-			}
-			if d {
-				return true
-			}
-			n := code.NamedOf(s.Recv()) // a foreign method on a local interface
-			return n != nil && n.Obj().Pkg() == pkg && types.IsInterface(n) && local()
-		}
-	}
-	// The map's entries first, then the selections they point to: the
-	// second loop is short enough that the processor overlaps the loads
-	// of several selections, which the map's iteration does not let it.
-	keys := make([]*ast.SelectorExpr, 0, len(info.Selections))
-	vals := make([]*types.Selection, 0, len(info.Selections))
+	sc := &selectionScan{pkg: pkg, imports: make(map[*types.Package]bool)}
+	// The map's entries are copied a chunk at a time to arrays on the
+	// stack, then the selections they point to are read: that loop is
+	// short enough for the processor to overlap the loads of several
+	// selections, which the map's iteration does not let it, and copies
+	// to the stack cost no write barrier while the collector runs.
+	var keys [selectionChunk]*ast.SelectorExpr
+	var vals [selectionChunk]*types.Selection
+	n := 0
 	for sel, s := range info.Selections {
-		keys = append(keys, sel)
-		vals = append(vals, s)
+		keys[n], vals[n] = sel, s
+		if n++; n == selectionChunk {
+			sc.scan(keys[:], vals[:])
+			n = 0
+		}
 	}
+	sc.scan(keys[:n], vals[:n])
+	return sc.out
+}
+
+// selectionChunk is how many selections selections reads at a time.
+const selectionChunk = 256
+
+// A selectionScan is the state of selections.
+type selectionScan struct {
+	pkg     *types.Package
+	imports map[*types.Package]bool // streamLibraryOrImporter, per declaring package
+	out     selected
+}
+
+// scan reads the selections vals of the expressions keys.
+func (sc *selectionScan) scan(keys []*ast.SelectorExpr, vals []*types.Selection) {
 	for i, s := range vals {
 		if s.Kind() != types.MethodVal {
 			continue
 		}
-		sel := keys[i]
 		switch name := s.Obj().Name(); name {
 		case "Go", "TryGo":
-			out.starts = append(out.starts, sel.Pos())
+			sc.out.starts = append(sc.out.starts, keys[i].Pos())
 		case "Receive", "Recv":
-			if onStream(s) {
-				out.blocks = true
-				out.receives = append(out.receives, sel.Pos())
+			if sc.onStream(s) {
+				sc.out.blocks = true
+				sc.out.receives = append(sc.out.receives, keys[i].Pos())
 			}
 		default:
-			if !out.blocks && blockingFirst[name[0]] && blockingName[name] {
-				out.blocks = onStream(s)
+			if !sc.out.blocks && blockingFirst[name[0]] && blockingName[name] {
+				sc.out.blocks = sc.onStream(s)
 			}
 		}
 	}
-	return out
+}
+
+// onStream reports whether the method s selects is declared where a
+// stream's methods are, or is selected on a local interface.
+func (sc *selectionScan) onStream(s *types.Selection) bool {
+	switch p := s.Obj().Pkg(); {
+	case p == sc.pkg:
+		return sc.local()
+	case p == nil:
+		return false
+	default:
+		d, ok := sc.imports[p]
+		if !ok {
+			d = streamLibraryOrImporter(p)
+			sc.imports[p] = d
+		}
+		if d {
+			return true
+		}
+		n := code.NamedOf(s.Recv()) // a foreign method on a local interface
+		return n != nil && n.Obj().Pkg() == sc.pkg && types.IsInterface(n) && sc.local()
+	}
+}
+
+// local reports whether this package depends on a stream library, found
+// by the one walk of its imports, when first asked.
+func (sc *selectionScan) local() bool {
+	if _, ok := sc.imports[sc.pkg]; !ok {
+		sc.imports[sc.pkg] = dependsOnStreams(sc.pkg)
+	}
+	return sc.imports[sc.pkg]
 }
 
 // streamLibraryOrImporter reports whether p is a stream library or
