@@ -105,8 +105,8 @@ func (ts *taskScan) scanFunc(fn inspector.Cursor, fr *frame, depth int, site ast
 // blocking returns the use if call is a blocking method call on a stream.
 func (ts *taskScan) blocking(call *ast.CallExpr, fr *frame) *use {
 	sel, ok := ast.Unparen(call.Fun).(*ast.SelectorExpr)
-	if !ok {
-		return nil
+	if !ok || !blockingName[sel.Sel.Name] {
+		return nil // every way below ends in isBlocking, which asks the name
 	}
 	selection := ts.c.info.Selections[sel]
 	if selection == nil || selection.Kind() != types.MethodVal {
