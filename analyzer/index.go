@@ -190,15 +190,26 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, start
 
 // topAt returns the top-level declaration that holds pos, or nil.
 func (x *index) topAt(pos token.Pos) ast.Decl {
-	if cur := x.topCursorAt(pos); cur.Valid() {
-		return cur.Node().(ast.Decl)
+	if f, i := x.declAt(pos); f != nil {
+		return f.file.Decls[i]
 	}
 	return nil
 }
 
 // topCursorAt returns the cursor of the top-level declaration that holds
-// pos, found by binary search, or the zero Cursor.
+// pos, or the zero Cursor.
 func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
+	if f, i := x.declAt(pos); f != nil {
+		if curs := declsOf(f); i < len(curs) && curs[i].Node() == f.file.Decls[i] {
+			return curs[i]
+		}
+	}
+	return inspector.Cursor{}
+}
+
+// declAt returns the file and the index in its Decls of the top-level
+// declaration that holds pos, found by binary search, or nil.
+func (x *index) declAt(pos token.Pos) (*fileDecls, int) {
 	for _, f := range x.files {
 		if !code.Within(f.file, pos) {
 			continue
@@ -206,12 +217,10 @@ func (x *index) topCursorAt(pos token.Pos) inspector.Cursor {
 		decls := f.file.Decls
 		i := sort.Search(len(decls), func(i int) bool { return decls[i].End() > pos })
 		if i < len(decls) && code.Within(decls[i], pos) {
-			if curs := declsOf(f); i < len(curs) && curs[i].Node() == decls[i] {
-				return curs[i]
-			}
+			return f, i
 		}
 	}
-	return inspector.Cursor{}
+	return nil, 0
 }
 
 // funcDecl returns the declaration of the package's function or method
