@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/token"
 	"go/types"
+	"maps"
+	"slices"
 
 	"golang.org/x/tools/go/analysis"
 	"golang.org/x/tools/go/analysis/passes/inspect"
@@ -143,27 +145,43 @@ type selectionScan struct {
 	out     selected
 }
 
-// scan reads the selections vals of the expressions keys.
+// scan reads the selections vals of the expressions keys. The method's
+// name is read from the expression (x.Recv), whose syntax the driver has
+// just walked, and its length first, from the string's header: only a
+// selection whose name can matter is read from the type checker's
+// memory, which nothing has touched since the package was checked.
 func (sc *selectionScan) scan(keys []*ast.SelectorExpr, vals []*types.Selection) {
 	for i, s := range vals {
-		if s.Kind() != types.MethodVal {
+		name := keys[i].Sel.Name
+		if len(name) >= len(selectedLen) || !selectedLen[len(name)] {
 			continue
 		}
-		switch name := s.Obj().Name(); name {
+		switch name {
 		case "Go", "TryGo":
-			sc.out.starts = append(sc.out.starts, keys[i].Pos())
+			if s.Kind() == types.MethodVal {
+				sc.out.starts = append(sc.out.starts, keys[i].Pos())
+			}
 		case "Receive", "Recv":
-			if sc.onStream(s) {
+			if s.Kind() == types.MethodVal && sc.onStream(s) {
 				sc.out.blocks = true
 				sc.out.receives = append(sc.out.receives, keys[i].Pos())
 			}
 		default:
-			if !sc.out.blocks && blockingFirst[name[0]] && blockingName[name] {
+			if !sc.out.blocks && blockingFirst[name[0]] && blockingName[name] && s.Kind() == types.MethodVal {
 				sc.out.blocks = sc.onStream(s)
 			}
 		}
 	}
 }
+
+// selectedLen holds the lengths of the method names that selections
+// looks for: Go, TryGo and blockingName's.
+var selectedLen = func() (lens [16]bool) {
+	for _, name := range append([]string{"Go", "TryGo"}, slices.Collect(maps.Keys(blockingName))...) {
+		lens[len(name)] = true // every name is shorter than 16
+	}
+	return lens
+}()
 
 // onStream reports whether the method s selects is declared where a
 // stream's methods are, or is selected on a local interface.
