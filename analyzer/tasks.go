@@ -264,12 +264,17 @@ func (ts *taskScan) helper(call *ast.CallExpr, fr *frame) (inspector.Cursor, *fr
 			return inspector.Cursor{}, nil, ""
 		}
 	}
-	if decl, cfr := c.concreteMethod(call, fr); decl.Valid() {
-		return decl, cfr, decl.Node().(*ast.FuncDecl).Name.Name
+	fn := code.StaticFunc(c.info, call)
+	if fn == nil {
+		// A method of an interface, which a static call is not.
+		if decl, cfr := c.concreteMethod(call, fr); decl.Valid() {
+			return decl, cfr, decl.Node().(*ast.FuncDecl).Name.Name
+		}
+		return inspector.Cursor{}, nil, ""
 	}
 	// Most calls are to other packages: ask that first, before the types
 	// of the arguments.
-	if !c.funcDecl(code.StaticFunc(c.info, call)).Valid() || !c.carriesStream(call) {
+	if !c.funcDecl(fn).Valid() || !c.carriesStream(call) {
 		return inspector.Cursor{}, nil, ""
 	}
 	decl, cfr := c.declOf(call, fr)
