@@ -285,6 +285,9 @@ func (c *checker) stopsBeforeWaitOf(g *group) bool {
 	}
 	for cur := range fn.Preorder((*ast.CallExpr)(nil)) {
 		call := cur.Node().(*ast.CallExpr)
+		if len(call.Args) > 1 {
+			continue // not close(ch), cancel() or cancel(cause): no lookup needed
+		}
 		if !code.IsBuiltin(c.info, call, "close") {
 			if t := c.info.TypeOf(call.Fun); t == nil || !isCancelFunc(t) {
 				continue
