@@ -10,7 +10,9 @@
 //
 // -cpuprofile writes a CPU profile of the analysis runs (not the load);
 // -top prints the N packages in which bidictxlint spent most time (last
-// run) on standard error.
+// run) on standard error. Standard error also shows the spread of the
+// ratio bidictxlint/lostcancel over the runs: on a shared machine it is
+// wide, and a process's runs of lostcancel can be all fast or all slow.
 package main
 
 import (
@@ -73,6 +75,7 @@ func main() {
 	var byPkg []pkgTime
 	totals := make(map[string][]time.Duration)
 	counts := make(map[string]int)
+	var ratios []float64 // per run: bidictxlint / lostcancel
 	for range *reps {
 		g, err := checker.Analyze(roots, pkgs, &checker.Options{Sequential: true})
 		if err != nil {
@@ -106,6 +109,9 @@ func main() {
 		for k, v := range sum {
 			totals[k] = append(totals[k], v)
 		}
+		if l := sum[lostcancel.Analyzer.Name]; l > 0 {
+			ratios = append(ratios, float64(sum[analyzer.Name])/float64(l))
+		}
 		counts = n
 	}
 	slices.SortFunc(byPkg, func(a, b pkgTime) int { return int(b.d - a.d) })
@@ -115,6 +121,10 @@ func main() {
 	med := func(ds []time.Duration) time.Duration {
 		slices.Sort(ds)
 		return ds[len(ds)/2]
+	}
+	if len(ratios) > 0 {
+		slices.Sort(ratios)
+		fmt.Fprintf(os.Stderr, "ratio per run: median %.3f, quartiles %.3f %.3f\n", ratios[len(ratios)/2], ratios[len(ratios)/4], ratios[3*len(ratios)/4])
 	}
 	// Machine-readable lines for bench/run.sh: name, median ns, actions.
 	for _, name := range []string{analyzer.Name, lostcancel.Analyzer.Name, "ctrlflow(roots)", "ctrlflow", "inspect"} {
