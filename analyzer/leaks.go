@@ -271,10 +271,12 @@ func (c *checker) wrapperTypes() []*types.Named {
 			continue
 		}
 		named := code.NamedOf(recv.Type())
-		if named == nil || asked[named.Origin()] {
+		if named == nil {
 			continue
 		}
-		named = named.Origin()
+		if named = named.Origin(); asked[named] {
+			continue
+		}
 		asked[named] = true
 		if named.Obj().Pkg() == c.pass.Pkg && len(c.streamFieldsOf(named)) > 0 {
 			out = append(out, named)
