@@ -94,35 +94,29 @@ func withDirectives(pass *analysis.Pass, s Settings, run func(*analysis.Pass, Se
 // that cannot be read.
 func newSuppressor(pass *analysis.Pass, nolint bool) (*suppressor, []analysis.Diagnostic) {
 	sup := &suppressor{fset: pass.Fset, byFile: make(map[*token.File][]*directive)}
-	var bad []analysis.Diagnostic
+	ds := &directiveScan{nolint: nolint}
+	// Every comment of the package is read, so the texts of a file's
+	// comments are copied a chunk at a time to arrays on the stack before
+	// their first bytes are read: the loads of many comments then overlap,
+	// which they do not while one comment's text is tested before the
+	// next comment is found (docs/performance.md#the-fast-exit).
+	var texts [commentChunk]string
+	var comments [commentChunk]*ast.Comment
+	var groups [commentChunk]*ast.CommentGroup
 	for _, f := range pass.Files {
-		var ds []*directive
-		var groups []*ast.CommentGroup
+		ds.found, ds.groups = nil, nil
+		n := 0
 		for _, cg := range f.Comments {
 			for _, c := range cg.List {
-				var d *directive
-				var msg string
-				switch directiveLike(c.Text, nolint) {
-				case 'b':
-					d, msg = parseIgnore(c.Text)
-				case 'n':
-					d = parseNolint(c.Text)
-				}
-				if msg != "" {
-					bad = append(bad, analysis.Diagnostic{
-						Pos: c.Pos(), End: c.End(),
-						Category: kindBadDirective, URL: kindURL(kindBadDirective),
-						Message: msg,
-					})
-				}
-				if d != nil {
-					d.pos, d.end = c.Pos(), c.End()
-					ds = append(ds, d)
-					groups = append(groups, cg)
+				texts[n], comments[n], groups[n] = c.Text, c, cg
+				if n++; n == commentChunk {
+					ds.scan(texts[:], comments[:], groups[:])
+					n = 0
 				}
 			}
 		}
-		if len(ds) == 0 {
+		ds.scan(texts[:n], comments[:n], groups[:n])
+		if len(ds.found) == 0 {
 			continue
 		}
 		file := pass.Fset.File(f.FileStart)
@@ -132,11 +126,54 @@ func newSuppressor(pass *analysis.Pass, nolint bool) (*suppressor, []analysis.Di
 		if file == nil {
 			continue
 		}
-		cover(file, f, ds, groups)
-		sup.byFile[file] = ds
-		sup.all = append(sup.all, ds...)
+		cover(file, f, ds.found, ds.groups)
+		sup.byFile[file] = ds.found
+		sup.all = append(sup.all, ds.found...)
 	}
-	return sup, bad
+	return sup, ds.bad
+}
+
+// commentChunk is how many comments newSuppressor reads at a time.
+const commentChunk = 128
+
+// A directiveScan is the state of newSuppressor: the directives of the
+// file being read and the comment block of each, and the diagnostics of
+// the directives that cannot be read, in all files.
+type directiveScan struct {
+	nolint bool
+	found  []*directive
+	groups []*ast.CommentGroup
+	bad    []analysis.Diagnostic
+}
+
+// scan reads the comments cs, whose texts are texts and whose blocks are
+// cgs.
+func (ds *directiveScan) scan(texts []string, cs []*ast.Comment, cgs []*ast.CommentGroup) {
+	for i, text := range texts {
+		var d *directive
+		var msg string
+		switch directiveLike(text, ds.nolint) {
+		case 'b':
+			d, msg = parseIgnore(text)
+		case 'n':
+			d = parseNolint(text)
+		default:
+			continue
+		}
+		c := cs[i]
+		if msg != "" {
+			ds.bad = append(ds.bad, analysis.Diagnostic{
+				Pos: c.Pos(), End: c.End(),
+				Category: kindBadDirective, URL: kindURL(kindBadDirective),
+				Message: msg,
+			})
+		}
+		if d != nil {
+			d.pos, d.end = c.Pos(), c.End()
+			ds.found = append(ds.found, d)
+			ds.groups = append(ds.groups, cgs[i])
+		}
+	}
 }
 
 // cover sets the lines each directive of ds covers: those of its comment
