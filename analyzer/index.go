@@ -447,6 +447,9 @@ func (x *index) addElems(sg *segment, cur inspector.Cursor, lhs, rhs ast.Expr, e
 			}
 		}
 	}
+	if len(values) == 0 {
+		return // most assignments: no lookup
+	}
 	v, ok := x.info.ObjectOf(code.IdentOf(container)).(*types.Var)
 	if !ok {
 		return
@@ -466,7 +469,11 @@ func (x *index) addTarget(sg *segment, cur inspector.Cursor, lhs, rhs ast.Expr, 
 		if l.Name == "_" {
 			return
 		}
-		obj = x.info.ObjectOf(l)
+		if as, ok := cur.Node().(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
+			obj = x.info.Uses[l] // an = defines nothing: skip ObjectOf's Defs
+		} else {
+			obj = x.info.ObjectOf(l)
+		}
 	case *ast.SelectorExpr:
 		if sel := x.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
 			obj = sel.Obj()
