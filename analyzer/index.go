@@ -1,9 +1,11 @@
 package analyzer
 
 import (
+	"cmp"
 	"go/ast"
 	"go/token"
 	"go/types"
+	"slices"
 	"sort"
 
 	"golang.org/x/tools/go/ast/edge"
@@ -148,11 +150,10 @@ type goCall struct {
 	spawned bool
 }
 
-// newIndex lists the package's declarations and go statements, and
-// walks the declarations that hold one of starts (the selections of a
-// method named Go or TryGo, selections) for the group calls among them;
-// the rest waits for a question (segment).
-func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, starts []token.Pos) *index {
+// newIndex lists the package's declarations and go statements, and the
+// group calls among starts (the selections of a method named Go or
+// TryGo, selections); the rest waits for a question (segment).
+func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, starts []*ast.SelectorExpr) *index {
 	x := &index{
 		info:    info,
 		pkg:     pkg,
@@ -169,19 +170,36 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, start
 	for cur := range root.Preorder((*ast.GoStmt)(nil)) {
 		x.goStmts = append(x.goStmts, cur)
 	}
-	holds := make(map[ast.Decl]bool) // declarations that select a method Go or TryGo
-	for _, pos := range starts {
-		if top := x.topAt(pos); top != nil {
-			holds[top] = true
+	// Each selection is found by a descent of its declaration by position,
+	// not by a walk of the declaration's calls; the calls are kept in
+	// source order, file by file, as such a walk would find them.
+	type start struct {
+		sel  *ast.SelectorExpr
+		decl int
+	}
+	byFile := make(map[*fileDecls][]start)
+	for _, sel := range starts {
+		if f, i := x.declAt(sel.Pos()); f != nil {
+			byFile[f] = append(byFile[f], start{sel, i})
 		}
 	}
 	for _, f := range x.files {
-		for i, decl := range f.file.Decls {
-			if !holds[decl] {
+		sels := byFile[f]
+		slices.SortFunc(sels, func(a, b start) int { return cmp.Compare(a.sel.Pos(), b.sel.Pos()) })
+		for _, s := range sels {
+			cur, ok := declsOf(f)[s.decl].FindByPos(s.sel.Pos(), s.sel.End())
+			if !ok || cur.Node() != s.sel {
 				continue
 			}
-			for cur := range declsOf(f)[i].Preorder((*ast.CallExpr)(nil)) {
-				x.addGoCall(cur, cur.Node().(*ast.CallExpr))
+			p := cur.Parent()
+			for p.Valid() && p.Node() != nil {
+				if _, paren := p.Node().(*ast.ParenExpr); !paren {
+					break
+				}
+				p = p.Parent()
+			}
+			if call, ok := p.Node().(*ast.CallExpr); ok && ast.Unparen(call.Fun) == s.sel {
+				x.addGoCall(p, call)
 			}
 		}
 	}

@@ -97,11 +97,12 @@ type selected struct {
 	// blocks: the package selects a method that can wait for the peer
 	// on a stream (onStream).
 	blocks bool
-	// starts are the positions of the selections of a method Go or
-	// TryGo, where a group can start a task; receives those of the
-	// methods Receive and Recv that can be a stream's, where a wrapper
-	// type's method can receive (wrapperTypes).
-	starts, receives []token.Pos
+	// starts are the selections of a method Go or TryGo, where a group
+	// can start a task; receives the positions of those of the methods
+	// Receive and Recv that can be a stream's, where a wrapper type's
+	// method can receive (wrapperTypes).
+	starts   []*ast.SelectorExpr
+	receives []token.Pos
 }
 
 // selections reads the type checker's selections, not the syntax. A
@@ -159,7 +160,7 @@ func (sc *selectionScan) scan(keys []*ast.SelectorExpr, vals []*types.Selection)
 		switch name {
 		case "Go", "TryGo":
 			if s.Kind() == types.MethodVal {
-				sc.out.starts = append(sc.out.starts, keys[i].Pos())
+				sc.out.starts = append(sc.out.starts, keys[i])
 			}
 		case "Receive", "Recv":
 			if s.Kind() == types.MethodVal && sc.onStream(s) {

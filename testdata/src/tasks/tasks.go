@@ -96,6 +96,19 @@ func loop(ctx context.Context, client chatgrpc.ChatClient) error {
 	return g.Wait()
 }
 
+// parenthesized: a Go call written (g.TryGo)(f) starts tasks all the same.
+func parenthesized(ctx context.Context, client chatgrpc.ChatClient) error {
+	stream, err := client.Legacy(ctx)
+	if err != nil {
+		return err
+	}
+	g, _ := errgroup.WithContext(ctx)
+	for i := 0; i < 2; i++ {
+		(g.TryGo)(func() error { _, err := stream.Recv(); return err }) // want `stream\.Recv can block forever`
+	}
+	return g.Wait()
+}
+
 // single: one task, group on the stream's context: nothing else can end
 // the group's work.
 func single(ctx context.Context, client chatgrpc.ChatClient) error {
