@@ -191,15 +191,11 @@ func newIndex(pkg *types.Package, info *types.Info, root inspector.Cursor, start
 			if !ok || cur.Node() != s.sel {
 				continue
 			}
-			p := cur.Parent()
-			for p.Valid() && p.Node() != nil {
-				if _, paren := p.Node().(*ast.ParenExpr); !paren {
-					break
-				}
-				p = p.Parent()
+			for cur.ParentEdgeKind() == edge.ParenExpr_X {
+				cur = cur.Parent() // (g.Go)(f)
 			}
-			if call, ok := p.Node().(*ast.CallExpr); ok && ast.Unparen(call.Fun) == s.sel {
-				x.addGoCall(p, call)
+			if cur.ParentEdgeKind() == edge.CallExpr_Fun {
+				x.addGoCall(cur.Parent(), cur.Parent().Node().(*ast.CallExpr))
 			}
 		}
 	}
@@ -487,11 +483,7 @@ func (x *index) addTarget(sg *segment, cur inspector.Cursor, lhs, rhs ast.Expr, 
 		if l.Name == "_" {
 			return
 		}
-		if as, ok := cur.Node().(*ast.AssignStmt); ok && as.Tok == token.ASSIGN {
-			obj = x.info.Uses[l] // an = defines nothing: skip ObjectOf's Defs
-		} else {
-			obj = x.info.ObjectOf(l)
-		}
+		obj = x.info.ObjectOf(l)
 	case *ast.SelectorExpr:
 		if sel := x.info.Selections[l]; sel != nil && sel.Kind() == types.FieldVal {
 			obj = sel.Obj()
